@@ -1,0 +1,109 @@
+"""structagents: the OpenAI Agents SDK's Runner, rebuilt on structured concurrency (AnyIO).
+
+A run is one task group: cancelling it, a tripwire, a timeout or `max_turns` stops everything
+it started, on asyncio and on trio alike.
+"""
+
+from ._agent import Agent as Agent
+from ._agent import StopAtTools as StopAtTools
+from ._agent import ToolsToFinalOutputFunction as ToolsToFinalOutputFunction
+from ._agent import ToolsToFinalOutputResult as ToolsToFinalOutputResult
+from ._config import RunConfig as RunConfig
+from ._config import ToolExecutionConfig as ToolExecutionConfig
+from ._guardrails import GuardrailFunctionOutput as GuardrailFunctionOutput
+from ._guardrails import InputGuardrail as InputGuardrail
+from ._guardrails import InputGuardrailResult as InputGuardrailResult
+from ._guardrails import OutputGuardrail as OutputGuardrail
+from ._guardrails import OutputGuardrailResult as OutputGuardrailResult
+from ._guardrails import input_guardrail as input_guardrail
+from ._guardrails import output_guardrail as output_guardrail
+from ._hooks import AgentHooks as AgentHooks
+from ._hooks import RunHooks as RunHooks
+from ._items import ItemHelpers as ItemHelpers
+from ._items import MessageOutputItem as MessageOutputItem
+from ._items import ReasoningItem as ReasoningItem
+from ._items import RunItem as RunItem
+from ._items import ToolCallItem as ToolCallItem
+from ._items import ToolCallOutputItem as ToolCallOutputItem
+from ._items import TResponseInputItem as TResponseInputItem
+from ._items import TResponseOutputItem as TResponseOutputItem
+from ._output_schema import AgentOutputSchema as AgentOutputSchema
+from ._result import RunResult as RunResult
+from ._run_context import RunContextWrapper as RunContextWrapper
+from ._run_context import ToolContext as ToolContext
+from ._runner import DEFAULT_MAX_TURNS as DEFAULT_MAX_TURNS
+from ._runner import Runner as Runner
+from ._tools import FunctionTool as FunctionTool
+from ._tools import FunctionToolResult as FunctionToolResult
+from ._tools import Tool as Tool
+from ._tools import default_tool_error_function as default_tool_error_function
+from ._tools import function_tool as function_tool
+from ._usage import Usage as Usage
+from .exceptions import AgentsException as AgentsException
+from .exceptions import InputGuardrailTripwireTriggered as InputGuardrailTripwireTriggered
+from .exceptions import MaxTurnsExceeded as MaxTurnsExceeded
+from .exceptions import ModelBehaviorError as ModelBehaviorError
+from .exceptions import OutputGuardrailTripwireTriggered as OutputGuardrailTripwireTriggered
+from .exceptions import RunErrorDetails as RunErrorDetails
+from .exceptions import RunTimeoutError as RunTimeoutError
+from .exceptions import ToolTimeoutError as ToolTimeoutError
+from .exceptions import UserError as UserError
+from .models.interface import Model as Model
+from .models.interface import ModelProvider as ModelProvider
+from .models.interface import ModelResponse as ModelResponse
+from .models.interface import ModelTracing as ModelTracing
+from .models.settings import ModelSettings as ModelSettings
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_MAX_TURNS",
+    "Agent",
+    "AgentHooks",
+    "AgentOutputSchema",
+    "AgentsException",
+    "FunctionTool",
+    "FunctionToolResult",
+    "GuardrailFunctionOutput",
+    "InputGuardrail",
+    "InputGuardrailResult",
+    "InputGuardrailTripwireTriggered",
+    "ItemHelpers",
+    "MaxTurnsExceeded",
+    "MessageOutputItem",
+    "Model",
+    "ModelBehaviorError",
+    "ModelProvider",
+    "ModelResponse",
+    "ModelSettings",
+    "ModelTracing",
+    "OutputGuardrail",
+    "OutputGuardrailResult",
+    "OutputGuardrailTripwireTriggered",
+    "ReasoningItem",
+    "RunConfig",
+    "RunContextWrapper",
+    "RunErrorDetails",
+    "RunHooks",
+    "RunItem",
+    "RunResult",
+    "RunTimeoutError",
+    "Runner",
+    "StopAtTools",
+    "TResponseInputItem",
+    "TResponseOutputItem",
+    "Tool",
+    "ToolCallItem",
+    "ToolCallOutputItem",
+    "ToolContext",
+    "ToolExecutionConfig",
+    "ToolTimeoutError",
+    "ToolsToFinalOutputFunction",
+    "ToolsToFinalOutputResult",
+    "Usage",
+    "UserError",
+    "default_tool_error_function",
+    "function_tool",
+    "input_guardrail",
+    "output_guardrail",
+]

@@ -1,0 +1,126 @@
+"""`Agent`: instructions, a model, tools and guardrails, plus how tool results end a run."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeAlias, TypedDict
+
+from ._guardrails import InputGuardrail, OutputGuardrail
+from ._hooks import AgentHooks
+from ._run_context import RunContextWrapper, TContext
+from ._tools import FunctionTool, FunctionToolResult, Tool
+from .exceptions import UserError
+from .models.interface import Model
+from .models.settings import ModelSettings
+
+__all__ = ["Agent", "StopAtTools", "ToolsToFinalOutputFunction", "ToolsToFinalOutputResult"]
+
+
+@dataclass
+class ToolsToFinalOutputResult:
+    """What a custom `tool_use_behavior` function decides after a turn's tools ran."""
+
+    is_final_output: bool
+    final_output: Any = None
+
+
+class StopAtTools(TypedDict):
+    """`tool_use_behavior` that ends the run when one of these tools is called.
+
+    The first listed tool called (in the model's call order) gives the final output.
+    """
+
+    stop_at_tool_names: list[str]
+
+
+ToolsToFinalOutputFunction: TypeAlias = Callable[
+    [RunContextWrapper[Any], list[FunctionToolResult]],
+    "ToolsToFinalOutputResult | Awaitable[ToolsToFinalOutputResult]",
+]
+ToolUseBehavior: TypeAlias = (
+    "Literal['run_llm_again', 'stop_on_first_tool'] | StopAtTools | ToolsToFinalOutputFunction"
+)
+Instructions: TypeAlias = (
+    "str | Callable[[RunContextWrapper[Any], Agent[Any]], str | Awaitable[str]] | None"
+)
+
+
+@dataclass(eq=False)
+class Agent(Generic[TContext]):
+    """An LLM with instructions, tools and guardrails.
+
+    `model` is a `Model` instance or a model name resolved by `RunConfig.model_provider`.
+    `output_type` makes the final output structured (validated by pydantic). `tool_use_behavior`
+    decides whether tool results go back to the model ("run_llm_again", the default) or end
+    the run. Agents are never mutated by a run, so one Agent can serve many concurrent runs.
+    """
+
+    name: str
+    instructions: Instructions = None
+    handoff_description: str | None = None
+    model: str | Model | None = None
+    model_settings: ModelSettings = field(default_factory=ModelSettings)
+    tools: list[Tool] = field(default_factory=list)
+    input_guardrails: list[InputGuardrail[TContext]] = field(default_factory=list)
+    output_guardrails: list[OutputGuardrail[TContext]] = field(default_factory=list)
+    output_type: Any = None
+    hooks: AgentHooks[TContext] | None = None
+    tool_use_behavior: ToolUseBehavior = "run_llm_again"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise UserError(f"Agent name must be a non-empty string, got {self.name!r}.")
+        for attr in ("tools", "input_guardrails", "output_guardrails"):
+            if not isinstance(getattr(self, attr), list):
+                raise UserError(f"Agent {self.name!r}: {attr} must be a list.")
+        for tool in self.tools:
+            if not isinstance(tool, FunctionTool):
+                raise UserError(
+                    f"Agent {self.name!r}: {tool!r} is not a tool. Decorate functions with "
+                    "@function_tool before putting them in tools=[...]."
+                )
+        if not (self.model is None or isinstance(self.model, str | Model)):
+            raise UserError(
+                f"Agent {self.name!r}: model must be a Model instance or a model name."
+            )
+        _check_tool_use_behavior(self)
+
+    def clone(self, **changes: Any) -> Agent[TContext]:
+        """A copy with `changes` applied (lists are shared unless you pass new ones)."""
+        return dataclasses.replace(self, **changes)
+
+    async def get_system_prompt(self, context: RunContextWrapper[TContext]) -> str | None:
+        """The instructions for this turn (calling them if they are a function)."""
+        if self.instructions is None or isinstance(self.instructions, str):
+            return self.instructions
+        result = self.instructions(context, self)
+        if inspect.isawaitable(result):
+            result = await result
+        if not isinstance(result, str):
+            raise UserError(
+                f"Agent {self.name!r}: the instructions function returned "
+                f"{type(result).__name__}; it must return a str."
+            )
+        return result
+
+    async def get_all_tools(self, context: RunContextWrapper[TContext]) -> list[Tool]:
+        """The tools enabled for this turn."""
+        if all(tool.is_enabled is True for tool in self.tools):
+            return self.tools
+        return [tool for tool in self.tools if await tool.enabled_for(context, self)]
+
+
+def _check_tool_use_behavior(agent: Agent[Any]) -> None:
+    behavior = agent.tool_use_behavior
+    if behavior in ("run_llm_again", "stop_on_first_tool") or callable(behavior):
+        return
+    if isinstance(behavior, dict) and isinstance(behavior.get("stop_at_tool_names"), list):
+        return
+    raise UserError(
+        f"Agent {agent.name!r}: tool_use_behavior must be 'run_llm_again', "
+        "'stop_on_first_tool', StopAtTools(stop_at_tool_names=[...]) or a function, "
+        f"not {behavior!r}."
+    )

@@ -1,0 +1,64 @@
+"""`RunConfig`: settings for one run that override the agents'."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._guardrails import InputGuardrail, OutputGuardrail
+from .exceptions import UserError
+from .models.interface import Model, ModelProvider
+from .models.settings import ModelSettings
+
+__all__ = ["RunConfig", "ToolExecutionConfig"]
+
+
+@dataclass
+class ToolExecutionConfig:
+    """The reference SDK's spelling of `RunConfig.max_concurrent_tools`."""
+
+    max_function_tool_concurrency: int | None = None
+
+
+@dataclass
+class RunConfig:
+    """Settings for one run.
+
+    - `model`, `model_provider`, `model_settings`: override every agent's model; settings are
+      merged over the agent's (`ModelSettings.resolve`).
+    - `input_guardrails` / `output_guardrails`: run in addition to the agents' own.
+    - `max_concurrent_tools`: at most this many tool calls run at once (a shared
+      `anyio.CapacityLimiter`); the rest wait their turn. `tool_execution` is the reference
+      SDK's spelling of the same setting.
+    - `tool_timeout`: default timeout in seconds for tools that set none.
+    - `run_timeout`: the whole run is cancelled after this many seconds and raises
+      `RunTimeoutError` (a `TimeoutError`).
+    """
+
+    model: str | Model | None = None
+    model_provider: ModelProvider | None = None
+    model_settings: ModelSettings | None = None
+    input_guardrails: list[InputGuardrail[Any]] = field(default_factory=list)
+    output_guardrails: list[OutputGuardrail[Any]] = field(default_factory=list)
+    max_concurrent_tools: int | None = None
+    tool_execution: ToolExecutionConfig | None = None
+    tool_timeout: float | None = None
+    run_timeout: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.tool_execution is not None:
+            spelled = self.tool_execution.max_function_tool_concurrency
+            if self.max_concurrent_tools is None:
+                self.max_concurrent_tools = spelled
+            elif spelled is not None and spelled != self.max_concurrent_tools:
+                raise UserError(
+                    "RunConfig: max_concurrent_tools and "
+                    "tool_execution.max_function_tool_concurrency disagree; set only one."
+                )
+        if self.max_concurrent_tools is not None and self.max_concurrent_tools < 1:
+            raise UserError("RunConfig.max_concurrent_tools must be at least 1 (or None).")
+        for name in ("tool_timeout", "run_timeout"):
+            value = getattr(self, name)
+            if value is not None and not (value > 0 and math.isfinite(value)):
+                raise UserError(f"RunConfig.{name} must be a positive number of seconds.")

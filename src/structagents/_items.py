@@ -1,0 +1,134 @@
+"""Run items: what a run produced, each wrapping one Responses-API item dict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic_core import to_json
+
+if TYPE_CHECKING:
+    from ._agent import Agent
+
+__all__ = [
+    "ItemHelpers",
+    "MessageOutputItem",
+    "ReasoningItem",
+    "RunItem",
+    "TResponseInputItem",
+    "TResponseOutputItem",
+    "ToolCallItem",
+    "ToolCallOutputItem",
+]
+
+TResponseInputItem = dict[str, Any]
+"""A Responses-API input item, e.g. `{"role": "user", "content": "hi"}`. JSON-serialisable."""
+
+TResponseOutputItem = dict[str, Any]
+"""A Responses-API output item, e.g. `{"type": "message", "role": "assistant", ...}`."""
+
+
+@dataclass(eq=False)
+class RunItem:
+    """Something a run produced. `raw_item` is the item as it goes into the history."""
+
+    agent: Agent[Any]
+    raw_item: dict[str, Any]
+    type: ClassVar[str] = "run_item"
+
+    def to_input_item(self) -> TResponseInputItem:
+        """The item as the next model request sees it."""
+        return self.raw_item
+
+
+@dataclass(eq=False)
+class MessageOutputItem(RunItem):
+    """A message from the model."""
+
+    type: ClassVar[str] = "message_output_item"
+
+
+@dataclass(eq=False)
+class ToolCallItem(RunItem):
+    """The model asked to call a tool."""
+
+    type: ClassVar[str] = "tool_call_item"
+
+
+@dataclass(eq=False)
+class ToolCallOutputItem(RunItem):
+    """The result of a tool call. `output` is the tool's Python return value."""
+
+    output: Any = None
+    type: ClassVar[str] = "tool_call_output_item"
+
+
+@dataclass(eq=False)
+class ReasoningItem(RunItem):
+    """A reasoning item from a reasoning model."""
+
+    type: ClassVar[str] = "reasoning_item"
+
+
+class ItemHelpers:
+    """Small helpers for reading and building items."""
+
+    @classmethod
+    def extract_last_text(cls, message: TResponseOutputItem) -> str | None:
+        """The text of a message's last content part, if it is text."""
+        content = message.get("content")
+        if isinstance(content, str):
+            return content
+        if content:
+            last = content[-1]
+            if last.get("type") in ("output_text", "input_text"):
+                return str(last.get("text", ""))
+        return None
+
+    @classmethod
+    def extract_text(cls, message: TResponseOutputItem) -> str:
+        """All the text parts of a message, joined."""
+        content = message.get("content")
+        if isinstance(content, str):
+            return content
+        return "".join(
+            str(part.get("text", ""))
+            for part in content or ()
+            if part.get("type") in ("output_text", "input_text")
+        )
+
+    @classmethod
+    def text_message_output(cls, message: MessageOutputItem) -> str:
+        """The text of one message item."""
+        return cls.extract_text(message.raw_item)
+
+    @classmethod
+    def text_message_outputs(cls, items: list[RunItem]) -> str:
+        """The text of every message item in `items`, concatenated."""
+        return "".join(
+            cls.text_message_output(item) for item in items if isinstance(item, MessageOutputItem)
+        )
+
+    @classmethod
+    def input_to_new_input_list(
+        cls, input: str | list[TResponseInputItem]
+    ) -> list[TResponseInputItem]:
+        """A string becomes one user message; a list is copied (its items are shared)."""
+        if isinstance(input, str):
+            return [{"role": "user", "content": input}]
+        return list(input)
+
+    @classmethod
+    def tool_output_text(cls, output: Any) -> str:
+        """How a tool's return value is shown to the model: strings as is, the rest as JSON."""
+        if isinstance(output, str):
+            return output
+        try:
+            return to_json(output).decode()
+        except Exception:
+            return str(output)
+
+    @classmethod
+    def tool_call_output_item(cls, call_id: str, output: Any) -> TResponseInputItem:
+        """The `function_call_output` input item for a tool's result."""
+        return {"type": "function_call_output", "call_id": call_id, "output": cls.tool_output_text(output)}

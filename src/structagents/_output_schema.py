@@ -1,0 +1,111 @@
+"""`output_type` handling: the JSON schema sent to the model and validation of its answer."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from typing import Any, get_origin
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from ._strict_schema import ensure_strict_json_schema
+from .exceptions import ModelBehaviorError, UserError
+
+__all__ = ["AgentOutputSchema", "output_schema_for"]
+
+_WRAPPER_KEY = "response"
+_WRAPPER_ADAPTER: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
+
+
+class AgentOutputSchema:
+    """The schema of an agent's `output_type`.
+
+    Pydantic models and TypedDicts are sent as they are; any other type (a dataclass, `list[int]`,
+    `str | None`...) is wrapped as `{"response": <type>}`, and unwrapped after validation.
+    """
+
+    def __init__(self, output_type: Any, strict_json_schema: bool = True) -> None:
+        self.output_type = output_type
+        self.strict_json_schema = strict_json_schema
+        if self.is_plain_text():
+            self._adapter: TypeAdapter[Any] | None = None
+            self._is_wrapped = False
+            self._json_schema: dict[str, Any] = {}
+            return
+        self._is_wrapped = not _is_object_type(output_type)
+        try:
+            self._adapter = TypeAdapter(output_type)
+            schema = self._adapter.json_schema()
+        except Exception as exc:
+            raise UserError(
+                f"output_type {output_type!r} cannot be described as JSON by pydantic: {exc}"
+            ) from exc
+        if self._is_wrapped:
+            schema = _wrapped_schema(schema)
+        self._json_schema = ensure_strict_json_schema(schema) if strict_json_schema else schema
+
+    def is_plain_text(self) -> bool:
+        """Whether the output is plain text (no `output_type`, or `str`)."""
+        return self.output_type is None or self.output_type is str
+
+    def is_wrapped(self) -> bool:
+        """Whether the model answers `{"response": ...}` rather than the object itself."""
+        return self._is_wrapped
+
+    def name(self) -> str:
+        """A readable name for the output type."""
+        return getattr(self.output_type, "__name__", None) or repr(self.output_type)
+
+    def json_schema(self) -> dict[str, Any]:
+        """The JSON schema the model's answer must follow (strict unless disabled)."""
+        if self.is_plain_text():
+            raise UserError("A plain text output type has no JSON schema.")
+        return self._json_schema
+
+    def validate_json(self, text: str) -> Any:
+        """Parse and validate the model's answer; raise `ModelBehaviorError` when it is invalid."""
+        if self._adapter is None:
+            return text
+        try:
+            if self._is_wrapped:
+                wrapper = _WRAPPER_ADAPTER.validate_json(text)
+                if _WRAPPER_KEY not in wrapper:
+                    raise ModelBehaviorError(
+                        f"Final output for {self.name()} must be an object with a "
+                        f"{_WRAPPER_KEY!r} key, got: {text!r}"
+                    )
+                return self._adapter.validate_python(wrapper[_WRAPPER_KEY])
+            return self._adapter.validate_json(text)
+        except ValidationError as exc:
+            raise ModelBehaviorError(
+                f"Final output does not match output_type {self.name()}: {exc}"
+            ) from exc
+
+
+@functools.lru_cache(maxsize=512)
+def output_schema_for(output_type: Any) -> AgentOutputSchema | None:
+    """The (cached) schema for an agent's `output_type`; `None` for plain text."""
+    schema = AgentOutputSchema(output_type)
+    return None if schema.is_plain_text() else schema
+
+
+def _is_object_type(output_type: Any) -> bool:
+    target = get_origin(output_type) or output_type
+    if not inspect.isclass(target):
+        return False
+    return issubclass(target, BaseModel) or issubclass(target, dict) and hasattr(
+        target, "__annotations__"
+    )
+
+
+def _wrapped_schema(inner: dict[str, Any]) -> dict[str, Any]:
+    defs = inner.pop("$defs", None)
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {_WRAPPER_KEY: inner},
+        "required": [_WRAPPER_KEY],
+        "additionalProperties": False,
+    }
+    if defs:
+        schema["$defs"] = defs
+    return schema

@@ -1,0 +1,67 @@
+"""`RunResult`: what a finished run produced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ._items import ItemHelpers, RunItem, TResponseInputItem
+from ._run_context import RunContextWrapper
+from ._usage import Usage
+
+if TYPE_CHECKING:
+    from ._agent import Agent
+    from ._guardrails import InputGuardrailResult, OutputGuardrailResult
+    from .models.interface import ModelResponse
+
+__all__ = ["RunResult"]
+
+T = TypeVar("T")
+
+
+@dataclass(eq=False)
+class RunResult:
+    """The outcome of a run.
+
+    `new_items` is everything the run produced in order; `raw_responses` has each model reply;
+    `to_input_list()` is the input followed by the new items, ready for the next run.
+    """
+
+    input: str | list[TResponseInputItem]
+    new_items: list[RunItem]
+    raw_responses: list[ModelResponse]
+    final_output: Any
+    last_agent: Agent[Any]
+    context_wrapper: RunContextWrapper[Any]
+    input_guardrail_results: list[InputGuardrailResult] = field(default_factory=list)
+    output_guardrail_results: list[OutputGuardrailResult] = field(default_factory=list)
+
+    @property
+    def usage(self) -> Usage:
+        """Requests and tokens the run used."""
+        return self.context_wrapper.usage
+
+    @property
+    def last_response_id(self) -> str | None:
+        """The id of the last model response, if the model gave one."""
+        return self.raw_responses[-1].response_id if self.raw_responses else None
+
+    def final_output_as(self, cls: type[T], raise_if_incorrect_type: bool = False) -> T:
+        """The final output typed as `cls`; with `raise_if_incorrect_type`, check it is one."""
+        if raise_if_incorrect_type and not isinstance(self.final_output, cls):
+            raise TypeError(
+                f"Final output is {type(self.final_output).__name__}, not {cls.__name__}."
+            )
+        return self.final_output  # type: ignore[no-any-return]
+
+    def to_input_list(self) -> list[TResponseInputItem]:
+        """The original input plus every new item, as input for a follow-up run."""
+        items = ItemHelpers.input_to_new_input_list(self.input)
+        items.extend(item.to_input_item() for item in self.new_items)
+        return items
+
+    def __str__(self) -> str:
+        return (
+            f"RunResult(last_agent={self.last_agent.name!r}, new_items={len(self.new_items)}, "
+            f"final_output={self.final_output!r})"
+        )

@@ -1,0 +1,1 @@
+"""The run loop. Private: use `Runner` from `structagents`."""

@@ -1,0 +1,52 @@
+"""What stays fixed for the whole run: config, hooks, the tool limiter, resolved models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+
+from .._agent import Agent
+from .._config import RunConfig
+from .._hooks import RunHooks
+from ..exceptions import UserError
+from ..models.interface import Model
+
+__all__ = ["RunEnv"]
+
+
+@dataclass(eq=False)
+class RunEnv:
+    """Per-run constants shared by every turn."""
+
+    config: RunConfig
+    hooks: RunHooks[Any] | None
+    limiter: anyio.CapacityLimiter | None
+    _models: dict[Agent[Any], Model] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, config: RunConfig, hooks: RunHooks[Any] | None) -> RunEnv:
+        limit = config.max_concurrent_tools
+        return cls(config, hooks, anyio.CapacityLimiter(limit) if limit else None)
+
+    def model_for(self, agent: Agent[Any]) -> Model:
+        """The model `agent` uses in this run (`RunConfig.model` wins over `Agent.model`)."""
+        model = self._models.get(agent)
+        if model is None:
+            model = self._models[agent] = self._resolve_model(agent)
+        return model
+
+    def _resolve_model(self, agent: Agent[Any]) -> Model:
+        chosen = self.config.model if self.config.model is not None else agent.model
+        if isinstance(chosen, Model):
+            return chosen
+        provider = self.config.model_provider
+        if provider is None:
+            raise UserError(
+                f"Agent {agent.name!r} names its model ({chosen!r}) but the run has no model "
+                "provider to resolve names. Pass a Model instance as Agent.model or "
+                "RunConfig.model (for tests, structagents.testing.ScriptedModel), or set "
+                "RunConfig.model_provider."
+            )
+        return provider.get_model(chosen)

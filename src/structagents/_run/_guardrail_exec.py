@@ -1,0 +1,124 @@
+"""Running guardrails: concurrently, and the first tripwire or error cancels the rest."""
+
+from __future__ import annotations
+
+from functools import partial
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+import anyio
+
+from .._agent import Agent
+from .._guardrails import InputGuardrail, InputGuardrailResult, OutputGuardrailResult
+from .._state import RunState
+from ..exceptions import InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered
+from ..models.interface import ModelResponse
+from ._env import RunEnv
+
+__all__ = ["first_turn_response", "run_output_guardrails"]
+
+R = TypeVar("R", InputGuardrailResult, OutputGuardrailResult)
+
+
+async def first_turn_response(
+    env: RunEnv,
+    state: RunState,
+    agent: Agent[Any],
+    call_model: Callable[[], Awaitable[ModelResponse]],
+) -> ModelResponse:
+    """The first model call, raced by the input guardrails.
+
+    Guardrails with `run_in_parallel=False` finish before the model is called. The others run
+    alongside the call; a tripwire cancels it. Either way this returns only once every
+    guardrail has passed, so no tool can start before that.
+    """
+    guardrails = [*agent.input_guardrails, *env.config.input_guardrails]
+    blocking = [g for g in guardrails if not g.run_in_parallel]
+    racing = [g for g in guardrails if g.run_in_parallel]
+    if blocking:
+        await _check_input(state, blocking)
+    if not racing:
+        return await call_model()
+
+    outcome: list[ModelResponse] = []
+    model_error: list[Exception] = []
+
+    async def model_call() -> None:
+        try:
+            outcome.append(await call_model())
+        except Exception as exc:  # kept until the guardrails are done: a tripwire wins
+            model_error.append(exc)
+
+    await _check_input(state, racing, alongside=model_call)
+    if model_error:
+        raise model_error[0]
+    return outcome[0]
+
+
+async def _check_input(
+    state: RunState,
+    guardrails: list[InputGuardrail[Any]],
+    alongside: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    ctx = state.context_wrapper
+    agent = state.current_agent
+    checks = [partial(g.run, agent, state.original_input, ctx) for g in guardrails]
+    results = await _run_checks(checks, alongside)
+    state.input_guardrail_results.extend(results)
+    for result in results:
+        if result.output.tripwire_triggered:
+            raise InputGuardrailTripwireTriggered(result)
+
+
+async def run_output_guardrails(
+    env: RunEnv, state: RunState, agent: Agent[Any], final_output: Any
+) -> None:
+    """Check the final output with the agent's and the run's output guardrails."""
+    guardrails = [*agent.output_guardrails, *env.config.output_guardrails]
+    if not guardrails:
+        return
+    ctx = state.context_wrapper
+    checks = [partial(g.run, ctx, agent, final_output) for g in guardrails]
+    results = await _run_checks(checks)
+    state.output_guardrail_results.extend(results)
+    for result in results:
+        if result.output.tripwire_triggered:
+            raise OutputGuardrailTripwireTriggered(result)
+
+
+async def _run_checks(
+    checks: Sequence[Callable[[], Awaitable[R]]],
+    alongside: Callable[[], Awaitable[None]] | None = None,
+) -> list[R]:
+    """Run `checks` concurrently; the first tripwire or error cancels the others.
+
+    Returns the finished results in the order of `checks`. A check's error is raised after the
+    group is done, unless a tripwire was also seen (the caller raises that instead).
+    """
+    results: list[R | None] = [None] * len(checks)
+    errors: list[Exception | None] = [None] * len(checks)
+
+    async with anyio.create_task_group() as tg:
+
+        async def run_one(index: int) -> None:
+            try:
+                result = await checks[index]()
+            except Exception as exc:
+                errors[index] = exc
+                tg.cancel_scope.cancel()
+                return
+            results[index] = result
+            if result.output.tripwire_triggered:
+                tg.cancel_scope.cancel()
+
+        for index in range(len(checks)):
+            tg.start_soon(run_one, index)
+        if alongside is not None:
+            tg.start_soon(alongside)
+
+    finished = [r for r in results if r is not None]
+    if not any(r.output.tripwire_triggered for r in finished):
+        for error in errors:
+            if error is not None:
+                raise error
+    return finished

@@ -1,0 +1,64 @@
+"""The turn loop: model call, tools, repeat until a final output."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from .._agent import Agent
+from .._result import RunResult
+from .._state import RunState
+from ..exceptions import MaxTurnsExceeded
+from . import _lifecycle as lifecycle
+from ._env import RunEnv
+from ._guardrail_exec import first_turn_response, run_output_guardrails
+from ._tool_exec import final_output_from_tools, run_function_tools
+from ._turn import call_model, final_output_from_message, process_response
+
+__all__ = ["run_loop"]
+
+
+async def run_loop(env: RunEnv, state: RunState) -> RunResult:
+    """Take turns until the current agent produces a final output.
+
+    Everything a turn starts (guardrails, the model call, tools) runs in task groups nested
+    inside the caller's, so cancelling the caller stops all of it.
+    """
+    ctx = state.context_wrapper
+    while True:
+        agent = state.current_agent
+        if state.current_turn >= state.max_turns:
+            raise MaxTurnsExceeded(f"Max turns ({state.max_turns}) exceeded")
+        state.current_turn += 1
+        if not state.agent_started:
+            state.agent_started = True
+            await lifecycle.agent_start(env, ctx, agent)
+
+        tools = await agent.get_all_tools(ctx)
+        model_call = partial(call_model, env, state, agent, tools)
+        if state.current_turn == 1:
+            response = await first_turn_response(env, state, agent, model_call)
+        else:
+            response = await model_call()
+        state.model_responses.append(response)
+        processed = process_response(agent, response, tools)
+        state.add_items(processed.new_items)
+
+        if processed.tool_runs:
+            outputs = await run_function_tools(env, state, agent, processed.tool_runs)
+            state.add_items(outputs)
+            is_final, final_output = await final_output_from_tools(
+                state, agent, processed.tool_runs, outputs
+            )
+        else:
+            is_final, final_output = final_output_from_message(agent, processed)
+        if is_final:
+            return await _finish(env, state, agent, final_output)
+
+
+async def _finish(
+    env: RunEnv, state: RunState, agent: Agent[Any], final_output: Any
+) -> RunResult:
+    await run_output_guardrails(env, state, agent, final_output)
+    await lifecycle.agent_end(env, state.context_wrapper, agent, final_output)
+    return state.to_result(final_output)

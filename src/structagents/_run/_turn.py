@@ -1,0 +1,124 @@
+"""One model call and what its reply means: new items, tool calls to run, a final output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._agent import Agent
+from .._items import (
+    ItemHelpers,
+    MessageOutputItem,
+    ReasoningItem,
+    RunItem,
+    ToolCallItem,
+    TResponseOutputItem,
+)
+from .._output_schema import output_schema_for
+from .._state import RunState
+from .._tools import FunctionTool, Tool
+from ..exceptions import ModelBehaviorError
+from ..models.interface import ModelResponse, ModelTracing
+from . import _lifecycle as lifecycle
+from ._env import RunEnv
+
+__all__ = [
+    "ProcessedResponse",
+    "ToolRun",
+    "call_model",
+    "final_output_from_message",
+    "process_response",
+]
+
+
+@dataclass
+class ToolRun:
+    """A function call the model asked for, matched to its tool."""
+
+    tool: FunctionTool
+    call: TResponseOutputItem
+    call_item: ToolCallItem
+
+
+@dataclass
+class ProcessedResponse:
+    """A model reply sorted into run items and tool calls to execute."""
+
+    new_items: list[RunItem] = field(default_factory=list)
+    tool_runs: list[ToolRun] = field(default_factory=list)
+    last_message: TResponseOutputItem | None = None
+
+
+async def call_model(
+    env: RunEnv, state: RunState, agent: Agent[Any], tools: list[Tool]
+) -> ModelResponse:
+    """Call `agent`'s model with the history so far; add its usage to the run's."""
+    ctx = state.context_wrapper
+    model = env.model_for(agent)
+    settings = agent.model_settings.resolve(env.config.model_settings)
+    system_prompt = await agent.get_system_prompt(ctx)
+    model_input = list(state.history)
+    await lifecycle.llm_start(env, ctx, agent, system_prompt, model_input)
+    response = await model.get_response(
+        system_prompt,
+        model_input,
+        settings,
+        tools,
+        output_schema_for(agent.output_type),
+        [],
+        ModelTracing.DISABLED,
+        previous_response_id=None,
+        conversation_id=None,
+        prompt=None,
+    )
+    ctx.usage.add(response.usage)
+    await lifecycle.llm_end(env, ctx, agent, response)
+    return response
+
+
+def process_response(
+    agent: Agent[Any], response: ModelResponse, tools: list[Tool]
+) -> ProcessedResponse:
+    """Sort the reply's output items; an unknown tool or item type is a `ModelBehaviorError`."""
+    processed = ProcessedResponse()
+    tools_by_name: dict[str, FunctionTool] | None = None
+    for item in response.output:
+        kind = item.get("type")
+        if kind == "message":
+            processed.new_items.append(MessageOutputItem(agent, item))
+            processed.last_message = item
+        elif kind == "function_call":
+            if tools_by_name is None:
+                tools_by_name = {tool.name: tool for tool in tools}
+            name = item.get("name")
+            tool = tools_by_name.get(name) if isinstance(name, str) else None
+            if tool is None:
+                raise ModelBehaviorError(
+                    f"The model called tool {name!r}, which agent {agent.name!r} does not have "
+                    f"(its tools: {sorted(tools_by_name)})."
+                )
+            call_item = ToolCallItem(agent, item)
+            processed.new_items.append(call_item)
+            processed.tool_runs.append(ToolRun(tool, item, call_item))
+        elif kind == "reasoning":
+            processed.new_items.append(ReasoningItem(agent, item))
+        else:
+            raise ModelBehaviorError(f"The model returned an unsupported output item: {kind!r}.")
+    return processed
+
+
+def final_output_from_message(
+    agent: Agent[Any], processed: ProcessedResponse
+) -> tuple[bool, Any]:
+    """Whether a tool-free reply ends the run, and with which output.
+
+    The last message is the answer: plain text as is, or validated against `output_type`
+    (invalid is a `ModelBehaviorError`). A reply with no message ends a plain-text run with ""
+    and sends a structured-output run back to the model.
+    """
+    schema = output_schema_for(agent.output_type)
+    if processed.last_message is None:
+        return (True, "") if schema is None else (False, None)
+    text = ItemHelpers.extract_text(processed.last_message)
+    return True, text if schema is None else schema.validate_json(text)
+

@@ -1,0 +1,91 @@
+"""Everything the run loop carries from one turn to the next, in one plain object.
+
+This is the seam for resumable runs: a run can stop between turns and continue from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ._items import ItemHelpers, RunItem, TResponseInputItem
+from ._result import RunResult
+from ._run_context import RunContextWrapper
+from .exceptions import RunErrorDetails
+
+if TYPE_CHECKING:
+    from ._agent import Agent
+    from ._guardrails import InputGuardrailResult, OutputGuardrailResult
+    from .models.interface import ModelResponse
+
+__all__ = ["RunState"]
+
+
+@dataclass(eq=False)
+class RunState:
+    """The run so far: current agent, turn, items, responses, usage and guardrail results.
+
+    `history` is the model input: the original input followed by every generated item. It grows
+    by appending, so per-turn bookkeeping never rescans it.
+    """
+
+    current_agent: Agent[Any]
+    original_input: str | list[TResponseInputItem]
+    context_wrapper: RunContextWrapper[Any]
+    max_turns: int
+    current_turn: int = 0
+    agent_started: bool = False
+    generated_items: list[RunItem] = field(default_factory=list)
+    model_responses: list[ModelResponse] = field(default_factory=list)
+    input_guardrail_results: list[InputGuardrailResult] = field(default_factory=list)
+    output_guardrail_results: list[OutputGuardrailResult] = field(default_factory=list)
+    history: list[TResponseInputItem] = field(default_factory=list)
+
+    @classmethod
+    def start(
+        cls,
+        agent: Agent[Any],
+        input: str | list[TResponseInputItem],
+        context_wrapper: RunContextWrapper[Any],
+        max_turns: int,
+    ) -> RunState:
+        """The state before the first turn."""
+        return cls(
+            current_agent=agent,
+            original_input=input,
+            context_wrapper=context_wrapper,
+            max_turns=max_turns,
+            history=ItemHelpers.input_to_new_input_list(input),
+        )
+
+    def add_items(self, items: Iterable[RunItem]) -> None:
+        """Record items the run produced, in order."""
+        for item in items:
+            self.generated_items.append(item)
+            self.history.append(item.to_input_item())
+
+    def to_result(self, final_output: Any) -> RunResult:
+        """The `RunResult` of a run that ended with `final_output`."""
+        return RunResult(
+            input=self.original_input,
+            new_items=self.generated_items,
+            raw_responses=self.model_responses,
+            final_output=final_output,
+            last_agent=self.current_agent,
+            context_wrapper=self.context_wrapper,
+            input_guardrail_results=self.input_guardrail_results,
+            output_guardrail_results=self.output_guardrail_results,
+        )
+
+    def error_details(self) -> RunErrorDetails:
+        """What the run had produced, for an error it is about to raise."""
+        return RunErrorDetails(
+            input=self.original_input,
+            new_items=list(self.generated_items),
+            raw_responses=list(self.model_responses),
+            last_agent=self.current_agent,
+            context_wrapper=self.context_wrapper,
+            input_guardrail_results=list(self.input_guardrail_results),
+            output_guardrail_results=list(self.output_guardrail_results),
+        )

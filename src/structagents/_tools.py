@@ -1,0 +1,205 @@
+"""Function tools: `FunctionTool` and the `function_tool` decorator."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
+
+import anyio.to_thread
+from pydantic import ValidationError
+
+from ._function_schema import function_schema
+from ._run_context import RunContextWrapper, ToolContext
+from .exceptions import ModelBehaviorError, UserError
+
+if TYPE_CHECKING:
+    from ._agent import Agent
+    from ._items import RunItem
+
+__all__ = [
+    "FunctionTool",
+    "FunctionToolResult",
+    "Tool",
+    "ToolErrorFunction",
+    "ToolTimeoutBehavior",
+    "default_tool_error_function",
+    "default_tool_timeout_error_message",
+    "function_tool",
+]
+
+ToolErrorFunction: TypeAlias = Callable[[RunContextWrapper[Any], Exception], "str | Awaitable[str]"]
+"""Turns an exception raised by a tool into the message the model receives."""
+
+ToolTimeoutBehavior: TypeAlias = Literal["error_as_result", "raise_exception"]
+IsEnabled: TypeAlias = "bool | Callable[[RunContextWrapper[Any], Agent[Any]], bool | Awaitable[bool]]"
+
+
+def default_tool_error_function(ctx: RunContextWrapper[Any], error: Exception) -> str:
+    """The message the model receives when a tool raises: the error text, so it can retry."""
+    return f"An error occurred while running the tool. Please try again. Error: {error}"
+
+
+def default_tool_timeout_error_message(*, tool_name: str, timeout_seconds: float) -> str:
+    """The message the model receives when a tool times out."""
+    return f"Tool '{tool_name}' timed out after {timeout_seconds:g} seconds."
+
+
+@dataclass(eq=False)
+class FunctionTool:
+    """A tool the model can call. Usually made with `@function_tool`.
+
+    `on_invoke_tool(ctx, arguments_json)` runs the tool; its return value is the tool's output.
+    Exceptions it raises fail the run, so handle the ones the model should see yourself (the
+    `function_tool` decorator does this with `failure_error_function`).
+    """
+
+    name: str
+    description: str
+    params_json_schema: dict[str, Any]
+    on_invoke_tool: Callable[[ToolContext[Any], str], Awaitable[Any]]
+    strict_json_schema: bool = True
+    is_enabled: IsEnabled = True
+    timeout_seconds: float | None = None
+    timeout_behavior: ToolTimeoutBehavior = "error_as_result"
+    timeout_error_function: ToolErrorFunction | None = None
+
+    def __post_init__(self) -> None:
+        _check_timeout(self.name, self.timeout_seconds, self.timeout_behavior)
+
+    async def enabled_for(self, ctx: RunContextWrapper[Any], agent: Agent[Any]) -> bool:
+        """Whether the model is offered this tool in the current turn."""
+        if isinstance(self.is_enabled, bool):
+            return self.is_enabled
+        result = self.is_enabled(ctx, agent)
+        return bool(await result if inspect.isawaitable(result) else result)
+
+
+Tool: TypeAlias = FunctionTool
+"""Any tool an agent can hold."""
+
+
+@dataclass
+class FunctionToolResult:
+    """A tool call's result, as `tool_use_behavior` functions see it."""
+
+    tool: FunctionTool
+    output: Any
+    run_item: RunItem
+
+
+@overload
+def function_tool(
+    func: Callable[..., Any],
+    *,
+    name_override: str | None = None,
+    description_override: str | None = None,
+    use_docstring_info: bool = True,
+    failure_error_function: ToolErrorFunction | None = default_tool_error_function,
+    strict_mode: bool = True,
+    is_enabled: IsEnabled = True,
+    timeout: float | None = None,
+    timeout_behavior: ToolTimeoutBehavior = "error_as_result",
+    timeout_error_function: ToolErrorFunction | None = None,
+) -> FunctionTool: ...
+
+
+@overload
+def function_tool(
+    *,
+    name_override: str | None = None,
+    description_override: str | None = None,
+    use_docstring_info: bool = True,
+    failure_error_function: ToolErrorFunction | None = default_tool_error_function,
+    strict_mode: bool = True,
+    is_enabled: IsEnabled = True,
+    timeout: float | None = None,
+    timeout_behavior: ToolTimeoutBehavior = "error_as_result",
+    timeout_error_function: ToolErrorFunction | None = None,
+) -> Callable[[Callable[..., Any]], FunctionTool]: ...
+
+
+def function_tool(
+    func: Callable[..., Any] | None = None,
+    *,
+    name_override: str | None = None,
+    description_override: str | None = None,
+    use_docstring_info: bool = True,
+    failure_error_function: ToolErrorFunction | None = default_tool_error_function,
+    strict_mode: bool = True,
+    is_enabled: IsEnabled = True,
+    timeout: float | None = None,
+    timeout_behavior: ToolTimeoutBehavior = "error_as_result",
+    timeout_error_function: ToolErrorFunction | None = None,
+) -> FunctionTool | Callable[[Callable[..., Any]], FunctionTool]:
+    """Make a `FunctionTool` from a sync or async function; use with or without arguments.
+
+    The schema comes from the signature (validated by pydantic) and the docstring. A first
+    parameter typed `RunContextWrapper` or `ToolContext` receives the run context. Sync functions
+    run in a worker thread. When the function raises, `failure_error_function` turns the error
+    into the message the model sees (pass `None` to fail the run instead). Invalid arguments
+    from the model take the same path. `timeout` (seconds) cancels the call; by default the
+    model is then told it timed out and the run goes on.
+    """
+
+    def decorate(fn: Callable[..., Any]) -> FunctionTool:
+        schema = function_schema(
+            fn,
+            name_override=name_override,
+            description_override=description_override,
+            use_docstring_info=use_docstring_info,
+            strict_json_schema=strict_mode,
+        )
+        _check_timeout(schema.name, timeout, timeout_behavior)
+        is_async = inspect.iscoroutinefunction(fn)
+        validate_json = schema.params_pydantic_model.model_validate_json
+
+        async def invoke(ctx: ToolContext[Any], arguments: str) -> Any:
+            try:
+                data = validate_json(arguments or "{}")
+            except ValidationError as exc:
+                raise ModelBehaviorError(
+                    f"Invalid JSON input for tool {schema.name}: {exc}"
+                ) from exc
+            args, kwargs = schema.to_call_args(data)
+            if schema.takes_context:
+                args.insert(0, ctx)
+            if is_async:
+                return await fn(*args, **kwargs)
+            return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+
+        async def on_invoke_tool(ctx: ToolContext[Any], arguments: str) -> Any:
+            try:
+                return await invoke(ctx, arguments)
+            except Exception as exc:
+                if failure_error_function is None:
+                    raise
+                message = failure_error_function(ctx, exc)
+                return await message if inspect.isawaitable(message) else message
+
+        return FunctionTool(
+            name=schema.name,
+            description=schema.description or "",
+            params_json_schema=schema.params_json_schema,
+            on_invoke_tool=on_invoke_tool,
+            strict_json_schema=strict_mode,
+            is_enabled=is_enabled,
+            timeout_seconds=timeout,
+            timeout_behavior=timeout_behavior,
+            timeout_error_function=timeout_error_function,
+        )
+
+    return decorate if func is None else decorate(func)
+
+
+def _check_timeout(name: str, timeout: float | None, behavior: str) -> None:
+    if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
+        raise UserError(f"Tool {name!r}: timeout must be a positive number of seconds, not {timeout!r}.")
+    if behavior not in ("error_as_result", "raise_exception"):
+        raise UserError(
+            f"Tool {name!r}: timeout_behavior must be 'error_as_result' or 'raise_exception', "
+            f"not {behavior!r}."
+        )

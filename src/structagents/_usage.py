@@ -1,0 +1,72 @@
+"""Token and request accounting for a run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["InputTokensDetails", "OutputTokensDetails", "RequestUsage", "Usage"]
+
+
+@dataclass
+class InputTokensDetails:
+    """Breakdown of input tokens, as the provider reports it."""
+
+    cached_tokens: int = 0
+
+
+@dataclass
+class OutputTokensDetails:
+    """Breakdown of output tokens, as the provider reports it."""
+
+    reasoning_tokens: int = 0
+
+
+@dataclass
+class RequestUsage:
+    """Usage of one model request."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int = 0
+    input_tokens_details: InputTokensDetails = field(default_factory=InputTokensDetails)
+    output_tokens_details: OutputTokensDetails = field(default_factory=OutputTokensDetails)
+
+
+@dataclass
+class Usage:
+    """Requests and tokens used, summed over a run; `request_usage_entries` has each request."""
+
+    requests: int = 0
+    input_tokens: int = 0
+    input_tokens_details: InputTokensDetails = field(default_factory=InputTokensDetails)
+    output_tokens: int = 0
+    output_tokens_details: OutputTokensDetails = field(default_factory=OutputTokensDetails)
+    total_tokens: int = 0
+    request_usage_entries: list[RequestUsage] = field(default_factory=list)
+
+    def add(self, other: Usage) -> None:
+        """Add `other` into this usage, keeping a per-request entry for each request."""
+        self.requests += other.requests
+        self.input_tokens += other.input_tokens
+        self.output_tokens += other.output_tokens
+        self.total_tokens += other.total_tokens
+        self.input_tokens_details.cached_tokens += other.input_tokens_details.cached_tokens
+        self.output_tokens_details.reasoning_tokens += (
+            other.output_tokens_details.reasoning_tokens
+        )
+        if other.request_usage_entries:
+            self.request_usage_entries.extend(other.request_usage_entries)
+        elif other.requests == 1:
+            self.request_usage_entries.append(
+                RequestUsage(
+                    input_tokens=other.input_tokens,
+                    output_tokens=other.output_tokens,
+                    total_tokens=other.total_tokens,
+                    input_tokens_details=InputTokensDetails(
+                        other.input_tokens_details.cached_tokens
+                    ),
+                    output_tokens_details=OutputTokensDetails(
+                        other.output_tokens_details.reasoning_tokens
+                    ),
+                )
+            )

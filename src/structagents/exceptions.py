@@ -1,0 +1,139 @@
+"""Errors raised by structagents.
+
+Every error a run raises on purpose derives from `AgentsException`:
+
+    AgentsException
+     ├── MaxTurnsExceeded                  the run used up `max_turns` model calls
+     ├── ModelBehaviorError                the model did something invalid (unknown tool,
+     │                                     final output that fails `output_type`)
+     ├── UserError                         the caller misused the API; the message says the fix
+     ├── InputGuardrailTripwireTriggered   an input guardrail tripped (no tool has started)
+     ├── OutputGuardrailTripwireTriggered  an output guardrail tripped
+     ├── ToolTimeoutError                  a tool with `timeout_behavior="raise_exception"`
+     │                                     ran past its timeout
+     └── RunTimeoutError                   `RunConfig.run_timeout` elapsed; also a builtin
+                                           `TimeoutError`, so `except TimeoutError` catches it
+
+Errors raised by your own tools, guardrails, hooks and models propagate unchanged. A run never
+raises an `ExceptionGroup` that wraps a single error, and it never turns cancellation into an
+error. When several errors happen at once, the one raised is, in order of precedence:
+an input guardrail tripwire, a guardrail's own exception, then the error of the earliest tool
+call in the model's order, then the model's error.
+
+Errors raised by a run carry `run_data` (a `RunErrorDetails`) with what the run had produced
+before it stopped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._agent import Agent
+    from ._guardrails import InputGuardrailResult, OutputGuardrailResult
+    from ._items import RunItem, TResponseInputItem
+    from ._run_context import RunContextWrapper
+    from .models.interface import ModelResponse
+
+__all__ = [
+    "AgentsException",
+    "InputGuardrailTripwireTriggered",
+    "MaxTurnsExceeded",
+    "ModelBehaviorError",
+    "OutputGuardrailTripwireTriggered",
+    "RunErrorDetails",
+    "RunTimeoutError",
+    "ToolTimeoutError",
+    "UserError",
+]
+
+
+@dataclass
+class RunErrorDetails:
+    """What a run had produced when it stopped with an error."""
+
+    input: str | list[TResponseInputItem]
+    new_items: list[RunItem]
+    raw_responses: list[ModelResponse]
+    last_agent: Agent[Any]
+    context_wrapper: RunContextWrapper[Any]
+    input_guardrail_results: list[InputGuardrailResult] = field(default_factory=list)
+    output_guardrail_results: list[OutputGuardrailResult] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"RunErrorDetails(last_agent={self.last_agent.name!r}, "
+            f"new_items={len(self.new_items)}, raw_responses={len(self.raw_responses)})"
+        )
+
+
+class AgentsException(Exception):
+    """Base class for every error structagents raises on purpose."""
+
+    run_data: RunErrorDetails | None
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.run_data = None
+
+
+class MaxTurnsExceeded(AgentsException):
+    """The run made `max_turns` model calls without producing a final output."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ModelBehaviorError(AgentsException):
+    """The model did something invalid: called an unknown tool, or gave an invalid output."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UserError(AgentsException):
+    """The API was used in a way it does not support; the message says how to fix it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ToolTimeoutError(AgentsException):
+    """A tool ran past its timeout and was configured to fail the run."""
+
+    def __init__(self, tool_name: str, timeout_seconds: float) -> None:
+        super().__init__(f"Tool '{tool_name}' timed out after {timeout_seconds:g} seconds.")
+        self.tool_name = tool_name
+        self.timeout_seconds = timeout_seconds
+
+
+class RunTimeoutError(AgentsException, TimeoutError):
+    """`RunConfig.run_timeout` elapsed; everything the run started was cancelled first."""
+
+    def __init__(self, timeout_seconds: float) -> None:
+        super().__init__(f"The run did not finish within run_timeout={timeout_seconds:g} seconds.")
+        self.timeout_seconds = timeout_seconds
+
+
+class InputGuardrailTripwireTriggered(AgentsException):
+    """An input guardrail tripped. No tool of the run had started."""
+
+    def __init__(self, guardrail_result: InputGuardrailResult) -> None:
+        super().__init__(
+            f"Input guardrail {guardrail_result.guardrail.get_name()!r} triggered its tripwire"
+        )
+        self.guardrail_result = guardrail_result
+
+
+class OutputGuardrailTripwireTriggered(AgentsException):
+    """An output guardrail tripped; its sibling guardrails were cancelled."""
+
+    def __init__(self, guardrail_result: OutputGuardrailResult) -> None:
+        super().__init__(
+            f"Output guardrail {guardrail_result.guardrail.get_name()!r} triggered its tripwire"
+        )
+        self.guardrail_result = guardrail_result

@@ -1,0 +1,1 @@
+"""Model interface and providers. Import public names from `structagents`."""

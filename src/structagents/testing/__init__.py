@@ -1,0 +1,23 @@
+"""Test doubles for agents: `ScriptedModel` replays scripted replies and records each call."""
+
+from ._scripted_model import InvalidModelStep as InvalidModelStep
+from ._scripted_model import ModelCall as ModelCall
+from ._scripted_model import ModelScriptError as ModelScriptError
+from ._scripted_model import ModelStep as ModelStep
+from ._scripted_model import ScriptedModel as ScriptedModel
+from ._scripted_model import UnconsumedModelSteps as UnconsumedModelSteps
+from ._scripted_model import UnexpectedModelCall as UnexpectedModelCall
+from ._scripted_model import assistant_message as assistant_message
+from ._scripted_model import function_call as function_call
+
+__all__ = [
+    "InvalidModelStep",
+    "ModelCall",
+    "ModelScriptError",
+    "ModelStep",
+    "ScriptedModel",
+    "UnconsumedModelSteps",
+    "UnexpectedModelCall",
+    "assistant_message",
+    "function_call",
+]
