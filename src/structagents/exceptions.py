@@ -16,9 +16,10 @@ Every error a run raises on purpose derives from `AgentsException`:
 
 Errors raised by your own tools, guardrails, hooks and models propagate unchanged. A run never
 raises an `ExceptionGroup` that wraps a single error, and it never turns cancellation into an
-error. When several errors happen at once, the one raised is, in order of precedence:
-an input guardrail tripwire, a guardrail's own exception, then the error of the earliest tool
-call in the model's order, then the model's error.
+error. The first error cancels the rest of the run; when several errors were raised before that
+cancellation reached them, the one raised is, in order of precedence: an input guardrail
+tripwire, a guardrail's own exception (earliest in the guardrail list), the model's error; in
+the tool phase, the error of the earliest tool call in the model's order.
 
 Errors raised by a run carry `run_data` (a `RunErrorDetails`) with what the run had produced
 before it stopped.

@@ -1,0 +1,51 @@
+"""The public names: everything in __all__ exists, and nothing private leaks out."""
+
+from __future__ import annotations
+
+import structagents
+import structagents.testing
+
+
+def test_exported_members_are_public_and_listed() -> None:
+    for module in (structagents, structagents.testing):
+        exported = set(module.__all__)
+        assert len(exported) == len(module.__all__), "duplicates in __all__"
+        for name in exported:
+            assert hasattr(module, name), f"{module.__name__}.{name} is listed but missing"
+        public = {
+            name
+            for name, value in vars(module).items()
+            if not name.startswith("_") and not isinstance(value, type(structagents))
+        }
+        assert public == exported
+
+
+def test_core_names_match_the_reference_sdk() -> None:
+    expected = {
+        "Agent", "Runner", "RunConfig", "RunResult", "RunContextWrapper", "ToolContext",
+        "function_tool", "FunctionTool", "input_guardrail", "output_guardrail",
+        "GuardrailFunctionOutput", "InputGuardrail", "OutputGuardrail", "ModelSettings",
+        "Model", "ModelResponse", "ModelProvider", "Usage", "StopAtTools",
+        "ToolsToFinalOutputResult", "MessageOutputItem", "ToolCallItem", "ToolCallOutputItem",
+        "ReasoningItem", "ItemHelpers", "RunHooks", "AgentHooks", "AgentsException",
+        "MaxTurnsExceeded", "ModelBehaviorError", "UserError",
+        "InputGuardrailTripwireTriggered", "OutputGuardrailTripwireTriggered",
+    }
+    assert expected <= set(structagents.__all__)
+
+
+def test_public_errors_share_one_root() -> None:
+    for name in structagents.__all__:
+        value = getattr(structagents, name)
+        if isinstance(value, type) and issubclass(value, Exception):
+            assert issubclass(value, structagents.AgentsException), name
+    assert issubclass(structagents.RunTimeoutError, TimeoutError)
+
+
+def test_importing_the_package_does_not_import_openai() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, structagents; print('openai' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
