@@ -44,7 +44,7 @@ def test_run_sync_works_on_both_backends() -> None:
     for backend in ("asyncio", "trio"):
         model = ScriptedModel([[function_call("shout", {"text": "hi"}, call_id="c1")], "done"])
         agent = Agent(name="a", model=model, tools=[shout])
-        result = Runner.run_sync(agent, "go", backend=backend)  # type: ignore[arg-type]
+        result = Runner.run_sync(agent, "go", backend=backend)
         assert result.final_output == "done"
         assert result.new_items[1].raw_item["output"] == "HI"
 
@@ -125,11 +125,12 @@ async def test_instructions_static_sync_and_async() -> None:
     async def async_instructions(ctx: RunContextWrapper[dict[str, str]], agent: Agent[Any]) -> str:
         return f"agent is {agent.name}"
 
-    for instructions, expected in [
+    cases: list[tuple[Any, str]] = [
         ("static", "static"),
         (sync_instructions, "user is ada"),
         (async_instructions, "agent is helper"),
-    ]:
+    ]
+    for instructions, expected in cases:
         model = ScriptedModel(["ok"])
         agent = Agent(name="helper", instructions=instructions, model=model)
         await Runner.run(agent, "x", context={"user": "ada"})
@@ -272,9 +273,7 @@ async def test_output_guardrails_pass_and_are_reported_in_order() -> None:
         return check
 
     agent = Agent(name="a", model=ScriptedModel(["fine"]), output_guardrails=[passing("one")])
-    result = await Runner.run(
-        agent, "x", run_config=RunConfig(output_guardrails=[passing("two")])
-    )
+    result = await Runner.run(agent, "x", run_config=RunConfig(output_guardrails=[passing("two")]))
     assert [r.output.output_info for r in result.output_guardrail_results] == ["one", "two"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 from structagents import (
@@ -106,9 +107,9 @@ async def test_first_turn_tools_wait_for_every_guardrail() -> None:
         tg.start_soon(run)
         # The model has answered with a tool call; the guardrail has not decided yet.
         while not model.calls:
-            await anyio.sleep(0)
+            await anyio.lowlevel.checkpoint()
         for _ in range(50):
-            await anyio.sleep(0)
+            await anyio.lowlevel.checkpoint()
         assert probe.started == []
         gate.set()
 
@@ -162,9 +163,7 @@ async def test_only_starting_agent_and_run_config_guardrails_run_on_first_turn()
 
     model = ScriptedModel(["hi"])
     agent = Agent(name="a", model=model, input_guardrails=[named("agent")])
-    result = await Runner.run(
-        agent, "x", run_config=RunConfig(input_guardrails=[named("config")])
-    )
+    result = await Runner.run(agent, "x", run_config=RunConfig(input_guardrails=[named("config")]))
     assert sorted(ran) == ["agent", "config"]
     assert [r.guardrail.get_name() for r in result.input_guardrail_results] == ["agent", "config"]
 
@@ -186,7 +185,7 @@ async def test_tripwire_wins_over_a_model_error() -> None:
     @input_guardrail
     async def slow_trip(ctx: RunContextWrapper[Any], agent: Agent[Any], input: Any) -> Any:
         while not model.calls:
-            await anyio.sleep(0)
+            await anyio.lowlevel.checkpoint()
         gate.set()
         return GuardrailFunctionOutput(output_info=None, tripwire_triggered=True)
 
@@ -224,7 +223,7 @@ async def test_caller_cancellation_mid_tool_leaves_nothing_running() -> None:
     # Nothing the run started is still around to act later.
     probe.release.set()
     for _ in range(20):
-        await anyio.sleep(0)
+        await anyio.lowlevel.checkpoint()
     assert probe.finished == []
     assert len(model.calls) == 1
 
@@ -345,7 +344,7 @@ async def test_max_concurrent_tools_bounds_concurrency() -> None:
         running += 1
         peak = max(peak, running)
         for _ in range(3):
-            await anyio.sleep(0)
+            await anyio.lowlevel.checkpoint()
         running -= 1
         return n
 

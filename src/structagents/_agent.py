@@ -83,9 +83,7 @@ class Agent(Generic[TContext]):
                     "@function_tool before putting them in tools=[...]."
                 )
         if not (self.model is None or isinstance(self.model, str | Model)):
-            raise UserError(
-                f"Agent {self.name!r}: model must be a Model instance or a model name."
-            )
+            raise UserError(f"Agent {self.name!r}: model must be a Model instance or a model name.")
         _check_tool_use_behavior(self)
 
     def clone(self, **changes: Any) -> Agent[TContext]:

@@ -90,7 +90,7 @@ def function_schema(
             default = ... if param.default is param.empty else param.default
         fields[param.name] = (annotation, Field(default, description=description))
 
-    model = create_model(  # type: ignore[call-overload]
+    model = create_model(
         f"{name}_args", __config__=ConfigDict(extra="forbid"), **fields
     )
     json_schema = model.model_json_schema()

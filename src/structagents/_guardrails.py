@@ -75,7 +75,7 @@ class InputGuardrail(Generic[TContext]):
     run_in_parallel: bool = True
 
     def get_name(self) -> str:
-        return self.name or getattr(self.guardrail_function, "__name__", "input_guardrail")
+        return self.name or str(getattr(self.guardrail_function, "__name__", "input_guardrail"))
 
     async def run(
         self,
@@ -95,7 +95,7 @@ class OutputGuardrail(Generic[TContext]):
     name: str | None = None
 
     def get_name(self) -> str:
-        return self.name or getattr(self.guardrail_function, "__name__", "output_guardrail")
+        return self.name or str(getattr(self.guardrail_function, "__name__", "output_guardrail"))
 
     async def run(
         self, context: RunContextWrapper[TContext], agent: Agent[Any], agent_output: Any

@@ -131,4 +131,8 @@ class ItemHelpers:
     @classmethod
     def tool_call_output_item(cls, call_id: str, output: Any) -> TResponseInputItem:
         """The `function_call_output` input item for a tool's result."""
-        return {"type": "function_call_output", "call_id": call_id, "output": cls.tool_output_text(output)}
+        return {
+            "type": "function_call_output",
+            "call_id": call_id,
+            "output": cls.tool_output_text(output),
+        }

@@ -93,8 +93,8 @@ def _is_object_type(output_type: Any) -> bool:
     target = get_origin(output_type) or output_type
     if not inspect.isclass(target):
         return False
-    return issubclass(target, BaseModel) or issubclass(target, dict) and hasattr(
-        target, "__annotations__"
+    return issubclass(target, BaseModel) or (
+        issubclass(target, dict) and hasattr(target, "__annotations__")
     )
 
 

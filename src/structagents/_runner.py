@@ -104,13 +104,13 @@ class Runner:
         return anyio.run(run, backend=backend)
 
 
-async def _within(timeout: float | None, body: Callable[[], Awaitable[T]]) -> T:
-    """Await `body`, cancelling it and raising `RunTimeoutError` after `timeout` seconds."""
-    if timeout is None:
+async def _within(seconds: float | None, body: Callable[[], Awaitable[T]]) -> T:
+    """Await `body`, cancelling it and raising `RunTimeoutError` after `seconds`."""
+    if seconds is None:
         return await body()
-    with anyio.move_on_after(timeout):
+    with anyio.move_on_after(seconds):
         return await body()
-    raise RunTimeoutError(timeout)
+    raise RunTimeoutError(seconds)
 
 
 @contextmanager

@@ -35,7 +35,9 @@ ToolErrorFunction: TypeAlias = Callable[[RunContextWrapper[Any], Exception], "st
 """Turns an exception raised by a tool into the message the model receives."""
 
 ToolTimeoutBehavior: TypeAlias = Literal["error_as_result", "raise_exception"]
-IsEnabled: TypeAlias = "bool | Callable[[RunContextWrapper[Any], Agent[Any]], bool | Awaitable[bool]]"
+IsEnabled: TypeAlias = (
+    "bool | Callable[[RunContextWrapper[Any], Agent[Any]], bool | Awaitable[bool]]"
+)
 
 
 def default_tool_error_function(ctx: RunContextWrapper[Any], error: Exception) -> str:
@@ -197,7 +199,9 @@ def function_tool(
 
 def _check_timeout(name: str, timeout: float | None, behavior: str) -> None:
     if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
-        raise UserError(f"Tool {name!r}: timeout must be a positive number of seconds, not {timeout!r}.")
+        raise UserError(
+            f"Tool {name!r}: timeout must be a positive number of seconds, not {timeout!r}."
+        )
     if behavior not in ("error_as_result", "raise_exception"):
         raise UserError(
             f"Tool {name!r}: timeout_behavior must be 'error_as_result' or 'raise_exception', "

@@ -51,9 +51,7 @@ class Usage:
         self.output_tokens += other.output_tokens
         self.total_tokens += other.total_tokens
         self.input_tokens_details.cached_tokens += other.input_tokens_details.cached_tokens
-        self.output_tokens_details.reasoning_tokens += (
-            other.output_tokens_details.reasoning_tokens
-        )
+        self.output_tokens_details.reasoning_tokens += other.output_tokens_details.reasoning_tokens
         if other.request_usage_entries:
             self.request_usage_entries.extend(other.request_usage_entries)
         elif other.requests == 1:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from functools import partial
-from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import anyio
@@ -58,7 +58,7 @@ async def first_turn_response(
 async def _check_input(
     state: RunState,
     guardrails: list[InputGuardrail[Any]],
-    alongside: Callable[[], Awaitable[None]] | None = None,
+    alongside: Callable[[], Coroutine[Any, Any, None]] | None = None,
 ) -> None:
     ctx = state.context_wrapper
     agent = state.current_agent
@@ -88,7 +88,7 @@ async def run_output_guardrails(
 
 async def _run_checks(
     checks: Sequence[Callable[[], Awaitable[R]]],
-    alongside: Callable[[], Awaitable[None]] | None = None,
+    alongside: Callable[[], Coroutine[Any, Any, None]] | None = None,
 ) -> list[R]:
     """Run `checks` concurrently; the first tripwire or error cancels the others.
 

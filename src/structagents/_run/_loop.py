@@ -56,9 +56,7 @@ async def run_loop(env: RunEnv, state: RunState) -> RunResult:
             return await _finish(env, state, agent, final_output)
 
 
-async def _finish(
-    env: RunEnv, state: RunState, agent: Agent[Any], final_output: Any
-) -> RunResult:
+async def _finish(env: RunEnv, state: RunState, agent: Agent[Any], final_output: Any) -> RunResult:
     await run_output_guardrails(env, state, agent, final_output)
     await lifecycle.agent_end(env, state.context_wrapper, agent, final_output)
     return state.to_result(final_output)

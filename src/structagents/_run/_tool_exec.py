@@ -56,13 +56,11 @@ async def run_function_tools(
         ToolCallOutputItem(
             agent, ItemHelpers.tool_call_output_item(run.call["call_id"], output), output
         )
-        for run, output in zip(runs, outputs)
+        for run, output in zip(runs, outputs, strict=False)
     ]
 
 
-async def _invoke(
-    env: RunEnv, ctx: RunContextWrapper[Any], agent: Agent[Any], run: ToolRun
-) -> Any:
+async def _invoke(env: RunEnv, ctx: RunContextWrapper[Any], agent: Agent[Any], run: ToolRun) -> Any:
     tool = run.tool
     arguments = run.call.get("arguments") or ""
     tool_ctx = ToolContext.from_run_context(
@@ -85,12 +83,12 @@ async def _invoke(
     return output
 
 
-async def _timed_out(tool: FunctionTool, ctx: ToolContext[Any], timeout: float) -> Any:
-    error = ToolTimeoutError(tool.name, timeout)
+async def _timed_out(tool: FunctionTool, ctx: ToolContext[Any], seconds: float) -> Any:
+    error = ToolTimeoutError(tool.name, seconds)
     if tool.timeout_behavior == "raise_exception":
         raise error
     if tool.timeout_error_function is None:
-        return default_tool_timeout_error_message(tool_name=tool.name, timeout_seconds=timeout)
+        return default_tool_timeout_error_message(tool_name=tool.name, timeout_seconds=seconds)
     message = tool.timeout_error_function(ctx, error)
     return await message if inspect.isawaitable(message) else message
 
@@ -109,13 +107,13 @@ async def final_output_from_tools(
         return True, outputs[0].output
     if isinstance(behavior, dict):
         stop_names = behavior["stop_at_tool_names"]
-        for run, item in zip(runs, outputs):
+        for run, item in zip(runs, outputs, strict=False):
             if run.tool.name in stop_names:
                 return True, item.output
         return False, None
     results = [
         FunctionToolResult(tool=run.tool, output=item.output, run_item=item)
-        for run, item in zip(runs, outputs)
+        for run, item in zip(runs, outputs, strict=False)
     ]
     decision = behavior(state.context_wrapper, results)
     if inspect.isawaitable(decision):

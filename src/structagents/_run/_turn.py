@@ -107,9 +107,7 @@ def process_response(
     return processed
 
 
-def final_output_from_message(
-    agent: Agent[Any], processed: ProcessedResponse
-) -> tuple[bool, Any]:
+def final_output_from_message(agent: Agent[Any], processed: ProcessedResponse) -> tuple[bool, Any]:
     """Whether a tool-free reply ends the run, and with which output.
 
     The last message is the answer: plain text as is, or validated against `output_type`
@@ -121,4 +119,3 @@ def final_output_from_message(
         return (True, "") if schema is None else (False, None)
     text = ItemHelpers.extract_text(processed.last_message)
     return True, text if schema is None else schema.validate_json(text)
-

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import anyio
 
-from .._items import TResponseInputItem, TResponseOutputItem
+from .._items import ItemHelpers, TResponseInputItem, TResponseOutputItem
 from .._usage import Usage
 from ..models.interface import Model, ModelResponse, ModelTracing
 
@@ -64,10 +64,10 @@ class UnconsumedModelSteps(ModelScriptError):
 
 @dataclass(frozen=True)
 class ModelCall:
-    """One recorded call: exactly what the run sent to the model."""
+    """One recorded call: what the run sent to the model (`input` always as a list of items)."""
 
     system_instructions: str | None
-    input: str | list[TResponseInputItem]
+    input: list[TResponseInputItem]
     model_settings: ModelSettings
     tools: list[Tool]
     output_schema: AgentOutputSchema | None
@@ -80,7 +80,8 @@ class ModelCall:
 
 
 ModelStepResult: TypeAlias = (
-    "ModelStep | Mapping[str, Any] | ModelResponse | Sequence[TResponseOutputItem] | Exception | str"
+    "ModelStep | Mapping[str, Any] | ModelResponse | Sequence[TResponseOutputItem]"
+    " | Exception | str"
 )
 ModelResponder: TypeAlias = Callable[[ModelCall], "ModelStepResult | Awaitable[ModelStepResult]"]
 
@@ -198,7 +199,7 @@ class ScriptedModel(Model):
     ) -> ModelResponse:
         call = ModelCall(
             system_instructions=system_instructions,
-            input=list(input) if isinstance(input, list) else input,
+            input=ItemHelpers.input_to_new_input_list(input),
             model_settings=model_settings,
             tools=list(tools),
             output_schema=output_schema,

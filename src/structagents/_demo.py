@@ -1,0 +1,111 @@
+"""The agent `structagents demo` runs: a travel helper with two tools and a guardrail.
+
+Its model is a `ScriptedModel` whose final answer is written from the tool outputs it
+receives, so the demo exercises the real run loop without a network.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import anyio
+
+from ._agent import Agent
+from ._guardrails import GuardrailFunctionOutput, input_guardrail
+from ._hooks import RunHooks
+from ._run_context import RunContextWrapper
+from ._tools import Tool, function_tool
+from .testing import ModelCall, ModelStep, ScriptedModel, assistant_message, function_call
+
+__all__ = ["DemoPrinter", "build_demo_agent"]
+
+_FORECASTS = {"Paris": ("light rain", 14), "Lisbon": ("sunny", 24)}
+_EUR_PER_USD = 0.92
+
+
+@function_tool
+async def get_weather(city: str) -> dict[str, Any]:
+    """Today's forecast for a city.
+
+    Args:
+        city: The city name, e.g. "Paris".
+    """
+    await anyio.sleep(0.2)  # a slow upstream API; both tool calls run at once
+    sky, celsius = _FORECASTS.get(city, ("unknown", 0))
+    return {"city": city, "sky": sky, "celsius": celsius}
+
+
+@function_tool
+async def convert_currency(amount: float, to: str) -> str:
+    """Convert an amount of US dollars.
+
+    Args:
+        amount: Amount in USD.
+        to: Target currency code; only "EUR" is known.
+    """
+    await anyio.sleep(0.2)
+    if to != "EUR":
+        raise ValueError(f"no rate for {to}")
+    return f"{amount * _EUR_PER_USD:.2f} EUR"
+
+
+@input_guardrail
+async def travel_only(
+    ctx: RunContextWrapper[Any], agent: Agent[Any], input: str | list[Any]
+) -> GuardrailFunctionOutput:
+    """Trip on requests that have nothing to do with travel."""
+    text = input if isinstance(input, str) else json.dumps(input)
+    off_topic = "homework" in text.lower()
+    return GuardrailFunctionOutput(
+        output_info={"off_topic": off_topic}, tripwire_triggered=off_topic
+    )
+
+
+def _write_answer(call: ModelCall) -> ModelStep:
+    outputs = [
+        item["output"]
+        for item in call.input
+        if isinstance(item, dict) and item.get("type") == "function_call_output"
+    ]
+    return ModelStep(output=[assistant_message("Here is your trip brief: " + "; ".join(outputs))])
+
+
+def build_demo_agent() -> Agent[Any]:
+    """The demo agent with a fresh scripted model."""
+    model = ScriptedModel(
+        [
+            [
+                function_call("get_weather", {"city": "Lisbon"}, call_id="call_weather"),
+                function_call("convert_currency", {"amount": 250, "to": "EUR"}, call_id="call_fx"),
+            ],
+            ModelStep.respond(_write_answer),
+        ]
+    )
+    tools: list[Tool] = [get_weather, convert_currency]
+    return Agent(
+        name="Travel helper",
+        instructions="Plan short trips. Check the weather and convert budgets.",
+        model=model,
+        tools=tools,
+        input_guardrails=[travel_only],
+    )
+
+
+class DemoPrinter(RunHooks[Any]):
+    """Prints each step of the run as it happens."""
+
+    def __init__(self, write: Any = print) -> None:
+        self.write = write
+
+    async def on_agent_start(self, context: Any, agent: Any) -> None:
+        self.write(f"> agent {agent.name!r} starts")
+
+    async def on_llm_start(self, context: Any, agent: Any, prompt: Any, items: Any) -> None:
+        self.write(f"  model call with {len(items)} history item(s)")
+
+    async def on_tool_start(self, context: Any, agent: Any, tool: Any) -> None:
+        self.write(f"  tool {tool.name}({context.tool_arguments}) started")
+
+    async def on_tool_end(self, context: Any, agent: Any, tool: Any, result: Any) -> None:
+        self.write(f"  tool {tool.name} -> {result}")

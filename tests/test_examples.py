@@ -1,0 +1,50 @@
+"""The examples in examples/ run, on both backends, and do what their docs say."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_quickstart(capsys: pytest.CaptureFixture[str]) -> None:
+    result: Any = await load("quickstart").main()
+    assert result.final_output.packing == ["boots", "scarf"]
+    assert "3 days in Oslo: pack boots, scarf" in capsys.readouterr().out
+
+
+async def test_cancellation() -> None:
+    outcome = await load("cancellation").main()
+    assert outcome == {"charges": [], "timed_out": True}
+
+
+def test_demo_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from structagents.cli import main
+
+    for backend in ("asyncio", "trio"):
+        assert main(["demo", "--backend", backend]) == 0
+        out = capsys.readouterr().out
+        assert "assistant: Here is your trip brief:" in out
+        assert "230.00 EUR" in out
+    assert main(["demo", "--input", "do my homework"]) == 1
+    assert "stopped the run" in capsys.readouterr().out
+
+
+def test_every_example_is_tested() -> None:
+    tested = {name[len("test_") :] for name in globals() if name.startswith("test_")}
+    examples = {path.stem for path in EXAMPLES.glob("*.py")}
+    assert examples <= tested, f"untested examples: {examples - tested}"
