@@ -90,9 +90,7 @@ def function_schema(
             default = ... if param.default is param.empty else param.default
         fields[param.name] = (annotation, Field(default, description=description))
 
-    model = create_model(
-        f"{name}_args", __config__=ConfigDict(extra="forbid"), **fields
-    )
+    model = create_model(f"{name}_args", __config__=ConfigDict(extra="forbid"), **fields)
     json_schema = model.model_json_schema()
     json_schema.pop("title", None)
     if strict_json_schema:
