@@ -9,6 +9,7 @@ from ._scripted_model import UnconsumedModelSteps as UnconsumedModelSteps
 from ._scripted_model import UnexpectedModelCall as UnexpectedModelCall
 from ._scripted_model import assistant_message as assistant_message
 from ._scripted_model import function_call as function_call
+from ._scripted_model import handoff_call as handoff_call
 
 __all__ = [
     "InvalidModelStep",
@@ -20,4 +21,5 @@ __all__ = [
     "UnexpectedModelCall",
     "assistant_message",
     "function_call",
+    "handoff_call",
 ]

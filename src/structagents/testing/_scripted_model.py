@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import anyio
 
 from .._items import ItemHelpers, TResponseInputItem, TResponseOutputItem
+from .._naming import handoff_tool_name
 from .._usage import Usage
 from ..models.interface import Model, ModelResponse, ModelTracing
 
 if TYPE_CHECKING:
+    from .._agent import Agent
     from .._output_schema import AgentOutputSchema
     from .._tools import Tool
     from ..models.settings import ModelSettings
@@ -30,6 +32,7 @@ __all__ = [
     "UnexpectedModelCall",
     "assistant_message",
     "function_call",
+    "handoff_call",
 ]
 
 
@@ -307,3 +310,14 @@ def function_call(
         else json.dumps(arguments, separators=(",", ":")),
         "status": "completed",
     }
+
+
+def handoff_call(
+    agent: Agent[Any] | str,
+    arguments: str | Mapping[str, Any] | None = None,
+    *,
+    call_id: str,
+) -> TResponseOutputItem:
+    """A function call to the default handoff tool of `agent` (`transfer_to_<name>`)."""
+    name = agent if isinstance(agent, str) else agent.name
+    return function_call(handoff_tool_name(name), arguments or {}, call_id=call_id)
