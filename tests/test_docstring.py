@@ -188,10 +188,6 @@ def test_google_args_without_a_summary() -> None:
     assert parse_docstring(doc) == DocstringInfo(description=None, params={"a": "The a."})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_docstring.py: a Returns:/Raises: section is only skipped once a summary was seen",
-)
 def test_google_returns_section_without_a_summary_does_not_become_the_description() -> None:
     doc = """
     Args:
@@ -250,11 +246,6 @@ def test_sphinx_continuation_of_another_field_is_not_attached_to_a_param() -> No
     assert parse_docstring(SPHINX_MULTI_LINE_RETURNS).params == {"a": "The a."}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_docstring.py _read_sphinx: a continuation line of :returns:/:raises: ends the "
-    "field list and lands in the description",
-)
 def test_sphinx_multi_line_returns_field_does_not_leak_into_the_description() -> None:
     assert parse_docstring(SPHINX_MULTI_LINE_RETURNS).description == "Summary."
 
@@ -335,11 +326,6 @@ def test_numpy_param_without_description_is_empty_string() -> None:
     assert parse_docstring(doc).params == {"flag": ""}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_docstring.py _NUMPY_PARAM only matches a bare word: '*args' / '**kwargs' entries "
-    "(numpydoc's documented form) are dropped",
-)
 def test_numpy_star_args_and_kwargs() -> None:
     doc = """Summary.
 
@@ -356,11 +342,6 @@ def test_numpy_star_args_and_kwargs() -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_docstring.py _NUMPY_PARAM: the numpydoc form 'x1, x2 : type' (shared "
-    "description) is dropped",
-)
 def test_numpy_combined_parameter_names_share_a_description() -> None:
     doc = """Summary.
 

@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 __all__ = ["DocstringInfo", "parse_docstring"]
 
 _GOOGLE_SECTION = re.compile(r"^(Args|Arguments|Parameters|Params)\s*:\s*$")
-_ANY_GOOGLE_SECTION = re.compile(r"^[A-Z][A-Za-z ]*:\s*$")
+_OTHER_GOOGLE_SECTION = re.compile(
+    r"^(Returns?|Yields?|Raises|Examples?|Notes?|Warnings?|See Also|Attributes|Todo|"
+    r"References|Keyword Args|Keyword Arguments|Other Parameters)\s*:\s*$"
+)
 _GOOGLE_PARAM = re.compile(r"^\*{0,2}(\w+)\s*(?:\(.*?\))?\s*:\s*(.*)$")
 _SPHINX_PARAM = re.compile(r"^:param\s+(?:[^:]*\s)?(\w+)\s*:\s*(.*)$")
 _SPHINX_FIELD = re.compile(r"^:\w+")
-_NUMPY_PARAM = re.compile(r"^(\w+)\s*(?::.*)?$")
+_NUMPY_PARAM = re.compile(r"^(\*{0,2}\w+(?:\s*,\s*\*{0,2}\w+)*)\s*(?::.*)?$")
 
 
 @dataclass
@@ -47,7 +50,7 @@ def parse_docstring(doc: str | None) -> DocstringInfo:
                 i = _read_numpy(lines, i + 2, params)
             else:
                 i = _skip_numpy(lines, i + 2)
-        elif _ANY_GOOGLE_SECTION.match(stripped) and head:
+        elif _OTHER_GOOGLE_SECTION.match(stripped):
             i = _skip_google(lines, i + 1)
         else:
             head.append(stripped)
@@ -99,8 +102,9 @@ def _read_sphinx(lines: list[str], i: int, params: dict[str, str]) -> int:
             params[current] = match.group(2).strip()
         elif _SPHINX_FIELD.match(stripped):
             current = None
-        elif stripped and current is not None and _indent(lines[i]) > 0:
-            params[current] = f"{params[current]} {stripped}".strip()
+        elif stripped and _indent(lines[i]) > 0:
+            if current is not None:  # else: the continuation of another field, e.g. :returns:
+                params[current] = f"{params[current]} {stripped}".strip()
         elif stripped:
             break
         i += 1
@@ -112,7 +116,7 @@ def _is_numpy_header(line: str, underline: str) -> bool:
 
 
 def _read_numpy(lines: list[str], i: int, params: dict[str, str]) -> int:
-    current: str | None = None
+    current: list[str] = []
     while i < len(lines):
         line = lines[i]
         stripped = line.strip()
@@ -120,11 +124,13 @@ def _read_numpy(lines: list[str], i: int, params: dict[str, str]) -> int:
             break
         if stripped and _indent(line) == 0:
             match = _NUMPY_PARAM.match(stripped)
-            current = match.group(1) if match else None
-            if current is not None:
-                params[current] = ""
-        elif stripped and current is not None:
-            params[current] = f"{params[current]} {stripped}".strip()
+            names = match.group(1).split(",") if match else []
+            current = [name.strip().lstrip("*") for name in names]
+            for name in current:
+                params[name] = ""
+        elif stripped:
+            for name in current:
+                params[name] = f"{params[name]} {stripped}".strip()
         i += 1
     return i
 
