@@ -279,11 +279,6 @@ async def test_defaults_keyword_only_and_var_positional_parameters() -> None:
     assert tool_outputs(result) == ["1+2+3"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_function_schema.py: Field(default, description=None) overrides the description "
-    "given in Annotated[..., Field(description=...)]",
-)
 def test_annotated_field_description_is_kept() -> None:
     @function_tool
     def rate(stars: Annotated[int, Field(ge=1, le=5, description="How many stars.")]) -> str:
@@ -294,12 +289,6 @@ def test_annotated_field_description_is_kept() -> None:
     assert prop["description"] == "How many stars."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_function_schema.py: a pydantic Field(...) used as a parameter default becomes the "
-    "default value itself (PydanticJsonSchemaWarning, description lost)",
-    raises=(AssertionError, Warning),
-)
 def test_field_as_parameter_default_is_understood() -> None:
     @function_tool(strict_mode=False)
     def rate(stars: int = Field(default=3, description="How many stars.")) -> str:

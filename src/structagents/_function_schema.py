@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, get_args, get_origin, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.fields import FieldInfo
 
 from ._docstring import parse_docstring
 from ._run_context import RunContextWrapper
@@ -88,7 +90,7 @@ def function_schema(
             default = {}
         else:
             default = ... if param.default is param.empty else param.default
-        fields[param.name] = (annotation, Field(default, description=description))
+        fields[param.name] = (annotation, _field(annotation, default, description))
 
     model = create_model(f"{name}_args", __config__=ConfigDict(extra="forbid"), **fields)
     json_schema = model.model_json_schema()
@@ -104,6 +106,22 @@ def function_schema(
         takes_context=takes_context,
         strict_json_schema=strict_json_schema,
     )
+
+
+def _field(annotation: Any, default: Any, doc_description: str | None) -> FieldInfo:
+    """The pydantic field of one parameter; a description given in code beats the docstring's."""
+    if isinstance(default, FieldInfo):
+        if default.description is None and doc_description:
+            default = copy.copy(default)
+            default.description = doc_description
+        return default
+    described = any(
+        isinstance(meta, FieldInfo) and meta.description
+        for meta in getattr(annotation, "__metadata__", ())
+    )
+    if doc_description and not described:
+        return Field(default, description=doc_description)  # type: ignore[no-any-return]
+    return Field(default)  # type: ignore[no-any-return]
 
 
 def _is_context_type(annotation: Any) -> bool:
