@@ -375,12 +375,6 @@ def test_type_pydantic_cannot_describe_is_a_user_error() -> None:
         AgentOutputSchema(Opaque)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_output_schema.py output_schema_for wraps every output_type in a new "
-    "AgentOutputSchema, so the reference SDK's documented "
-    "output_type=AgentOutputSchema(T, strict_json_schema=False) is rejected as a UserError",
-)
 async def test_agent_output_schema_instance_as_output_type() -> None:
     output_type = AgentOutputSchema(dict[str, int], strict_json_schema=False)
     output, model = await run(output_type, '{"response": {"a": 1}}')

@@ -596,13 +596,19 @@ def test_extend_reports_the_index_of_the_invalid_step() -> None:
     assert info.value.input_index == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_scripted_model.py extend(): deque.extend consumes the generator, so the valid "
-    "steps before an invalid one are appended although extend() raised",
-)
 def test_failed_extend_leaves_the_script_unchanged() -> None:
     model = ScriptedModel(["existing"])
     with pytest.raises(InvalidModelStep):
         model.extend(["ok", cast(Any, 7)])
     assert model.remaining_steps == 1
+
+
+def test_handoff_call_names_the_default_handoff_tool() -> None:
+    from structagents import Agent
+    from structagents.testing import handoff_call
+
+    item = handoff_call(Agent(name="Billing Desk"), {"reason": "refund"}, call_id="h1")
+    assert item["type"] == "function_call"
+    assert item["name"] == "transfer_to_billing_desk"
+    assert item["arguments"] == '{"reason":"refund"}'
+    assert handoff_call("triage", call_id="h2")["name"] == "transfer_to_triage"

@@ -84,8 +84,15 @@ class AgentOutputSchema:
 
 @functools.lru_cache(maxsize=512)
 def output_schema_for(output_type: Any) -> AgentOutputSchema | None:
-    """The (cached) schema for an agent's `output_type`; `None` for plain text."""
-    schema = AgentOutputSchema(output_type)
+    """The (cached) schema for an agent's `output_type`; `None` for plain text.
+
+    `output_type` may itself be an `AgentOutputSchema`, e.g. to turn strict mode off.
+    """
+    schema = (
+        output_type
+        if isinstance(output_type, AgentOutputSchema)
+        else AgentOutputSchema(output_type)
+    )
     return None if schema.is_plain_text() else schema
 
 

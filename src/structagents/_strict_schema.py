@@ -26,8 +26,9 @@ def _strict(node: dict[str, Any], *, root: dict[str, Any]) -> dict[str, Any]:
         if node.get("additionalProperties") not in (None, False):
             raise UserError(
                 "Strict tool and output schemas cannot have additional properties (for example a "
-                "dict[str, X] parameter). Use a pydantic model with named fields, or pass "
-                "strict_mode=False."
+                "dict[str, X]). Use a pydantic model with named fields, or turn strict mode off: "
+                "@function_tool(strict_mode=False) for a tool, "
+                "output_type=AgentOutputSchema(T, strict_json_schema=False) for an output."
             )
         node["additionalProperties"] = False
         properties: dict[str, Any] = node.get("properties", {})

@@ -172,7 +172,7 @@ class ScriptedModel(Model):
 
     def extend(self, steps: Iterable[ModelStepResult]) -> None:
         """Append several steps to the script."""
-        self._steps.extend(_coerce_step(step, index) for index, step in enumerate(steps))
+        self._steps.extend([_coerce_step(step, index) for index, step in enumerate(steps)])
 
     def set_default_usage(self, usage: Usage | None) -> None:
         """Usage reported by steps that do not give their own."""
