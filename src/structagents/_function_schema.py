@@ -111,10 +111,11 @@ def function_schema(
 def _field(annotation: Any, default: Any, doc_description: str | None) -> FieldInfo:
     """The pydantic field of one parameter; a description given in code beats the docstring's."""
     if isinstance(default, FieldInfo):
-        if default.description is None and doc_description:
-            default = copy.copy(default)
-            default.description = doc_description
-        return default
+        field = default
+        if field.description is None and doc_description:
+            field = copy.copy(field)
+            field.description = doc_description
+        return field
     described = any(
         isinstance(meta, FieldInfo) and meta.description
         for meta in getattr(annotation, "__metadata__", ())
