@@ -8,8 +8,13 @@ from ._agent import Agent as Agent
 from ._agent import StopAtTools as StopAtTools
 from ._agent import ToolsToFinalOutputFunction as ToolsToFinalOutputFunction
 from ._agent import ToolsToFinalOutputResult as ToolsToFinalOutputResult
+from ._config import DEFAULT_MAX_TURNS as DEFAULT_MAX_TURNS
 from ._config import RunConfig as RunConfig
 from ._config import ToolExecutionConfig as ToolExecutionConfig
+from ._events import AgentUpdatedStreamEvent as AgentUpdatedStreamEvent
+from ._events import RawResponsesStreamEvent as RawResponsesStreamEvent
+from ._events import RunItemStreamEvent as RunItemStreamEvent
+from ._events import StreamEvent as StreamEvent
 from ._guardrails import GuardrailFunctionOutput as GuardrailFunctionOutput
 from ._guardrails import InputGuardrail as InputGuardrail
 from ._guardrails import InputGuardrailResult as InputGuardrailResult
@@ -31,8 +36,9 @@ from ._output_schema import AgentOutputSchema as AgentOutputSchema
 from ._result import RunResult as RunResult
 from ._run_context import RunContextWrapper as RunContextWrapper
 from ._run_context import ToolContext as ToolContext
-from ._runner import DEFAULT_MAX_TURNS as DEFAULT_MAX_TURNS
 from ._runner import Runner as Runner
+from ._streaming import RunResultStreaming as RunResultStreaming
+from ._streaming import open_run as open_run
 from ._tools import FunctionTool as FunctionTool
 from ._tools import FunctionToolResult as FunctionToolResult
 from ._tools import Tool as Tool
@@ -57,11 +63,12 @@ from .models.settings import ModelSettings as ModelSettings
 __version__ = "0.1.0"
 
 __all__ = [
-    "DEFAULT_MAX_TURNS",
     "Agent",
     "AgentHooks",
     "AgentOutputSchema",
+    "AgentUpdatedStreamEvent",
     "AgentsException",
+    "DEFAULT_MAX_TURNS",
     "FunctionTool",
     "FunctionToolResult",
     "GuardrailFunctionOutput",
@@ -80,16 +87,20 @@ __all__ = [
     "OutputGuardrail",
     "OutputGuardrailResult",
     "OutputGuardrailTripwireTriggered",
+    "RawResponsesStreamEvent",
     "ReasoningItem",
     "RunConfig",
     "RunContextWrapper",
     "RunErrorDetails",
     "RunHooks",
     "RunItem",
+    "RunItemStreamEvent",
     "RunResult",
+    "RunResultStreaming",
     "RunTimeoutError",
     "Runner",
     "StopAtTools",
+    "StreamEvent",
     "TResponseInputItem",
     "TResponseOutputItem",
     "Tool",
@@ -105,5 +116,6 @@ __all__ = [
     "default_tool_error_function",
     "function_tool",
     "input_guardrail",
+    "open_run",
     "output_guardrail",
 ]

@@ -11,7 +11,10 @@ from .exceptions import UserError
 from .models.interface import Model, ModelProvider
 from .models.settings import ModelSettings
 
-__all__ = ["RunConfig", "ToolExecutionConfig"]
+__all__ = ["DEFAULT_MAX_TURNS", "RunConfig", "ToolExecutionConfig"]
+
+DEFAULT_MAX_TURNS = 10
+"""How many model calls a run may make unless `max_turns` says otherwise."""
 
 
 @dataclass
@@ -34,6 +37,10 @@ class RunConfig:
     - `tool_timeout`: default timeout in seconds for tools that set none.
     - `run_timeout`: the whole run is cancelled after this many seconds and raises
       `RunTimeoutError` (a `TimeoutError`).
+    - `stream_buffer_size`: how many events a streamed run may get ahead of its reader
+      before it waits (backpressure).
+    - `gate_stream_on_guardrails`: in a streamed run, hold the first turn's raw model events
+      until the input guardrails have passed; if one trips, none are delivered.
     """
 
     model: str | Model | None = None
@@ -45,6 +52,8 @@ class RunConfig:
     tool_execution: ToolExecutionConfig | None = None
     tool_timeout: float | None = None
     run_timeout: float | None = None
+    stream_buffer_size: int = 16
+    gate_stream_on_guardrails: bool = False
 
     def __post_init__(self) -> None:
         if self.tool_execution is not None:
@@ -56,6 +65,8 @@ class RunConfig:
                     "RunConfig: max_concurrent_tools and "
                     "tool_execution.max_function_tool_concurrency disagree; set only one."
                 )
+        if self.stream_buffer_size < 1:
+            raise UserError("RunConfig.stream_buffer_size must be at least 1.")
         if self.max_concurrent_tools is not None and self.max_concurrent_tools < 1:
             raise UserError("RunConfig.max_concurrent_tools must be at least 1 (or None).")
         for name in ("tool_timeout", "run_timeout"):

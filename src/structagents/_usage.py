@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-__all__ = ["InputTokensDetails", "OutputTokensDetails", "RequestUsage", "Usage"]
+__all__ = [
+    "InputTokensDetails",
+    "OutputTokensDetails",
+    "RequestUsage",
+    "Usage",
+    "usage_from_json",
+    "usage_to_json",
+]
 
 
 @dataclass
@@ -68,3 +77,29 @@ class Usage:
                     ),
                 )
             )
+
+
+def usage_from_json(data: Mapping[str, Any] | None) -> Usage:
+    """The `Usage` of one request from a Responses-API `usage` object (absent: zero tokens)."""
+    data = data or {}
+    input_details = data.get("input_tokens_details") or {}
+    output_details = data.get("output_tokens_details") or {}
+    return Usage(
+        requests=1,
+        input_tokens=int(data.get("input_tokens") or 0),
+        input_tokens_details=InputTokensDetails(int(input_details.get("cached_tokens") or 0)),
+        output_tokens=int(data.get("output_tokens") or 0),
+        output_tokens_details=OutputTokensDetails(int(output_details.get("reasoning_tokens") or 0)),
+        total_tokens=int(data.get("total_tokens") or 0),
+    )
+
+
+def usage_to_json(usage: Usage) -> dict[str, Any]:
+    """A Responses-API `usage` object for `usage`."""
+    return {
+        "input_tokens": usage.input_tokens,
+        "input_tokens_details": {"cached_tokens": usage.input_tokens_details.cached_tokens},
+        "output_tokens": usage.output_tokens,
+        "output_tokens_details": {"reasoning_tokens": usage.output_tokens_details.reasoning_tokens},
+        "total_tokens": usage.total_tokens,
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
@@ -12,6 +12,9 @@ from .._config import RunConfig
 from .._hooks import RunHooks
 from ..exceptions import UserError
 from ..models.interface import Model
+
+if TYPE_CHECKING:
+    from ._sink import EventSink
 
 __all__ = ["RunEnv"]
 
@@ -23,6 +26,10 @@ class RunEnv:
     config: RunConfig
     hooks: RunHooks[Any] | None
     limiter: anyio.CapacityLimiter | None
+    events: EventSink | None = None
+    """Where a streamed run sends its events; `None` when not streaming."""
+    stop_after_turn: bool = False
+    """Set by `cancel(mode="after_turn")`: end the run at the next turn boundary."""
     _models: dict[Agent[Any], Model] = field(default_factory=dict)
 
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any, TypeVar
 
@@ -30,7 +30,9 @@ async def first_turn_response(
 
     Guardrails with `run_in_parallel=False` finish before the model is called. The others run
     alongside the call; a tripwire cancels it. Either way this returns only once every
-    guardrail has passed, so no tool can start before that.
+    guardrail has passed, so no tool can start before that. With
+    `RunConfig.gate_stream_on_guardrails`, the call's raw stream events are held back until
+    the racing guardrails pass.
     """
     guardrails = [*agent.input_guardrails, *env.config.input_guardrails]
     blocking = [g for g in guardrails if not g.run_in_parallel]
@@ -40,30 +42,46 @@ async def first_turn_response(
     if not racing:
         return await call_model()
 
-    outcome: list[ModelResponse] = []
+    gated = env.events if env.config.gate_stream_on_guardrails else None
+    if gated is not None:
+        gated.hold_raw_events()
+    response: list[ModelResponse] = []
     model_error: list[Exception] = []
+    guard_error: list[Exception] = []
 
-    async def model_call() -> None:
-        try:
-            outcome.append(await call_model())
-        except Exception as exc:  # kept until the guardrails are done: a tripwire wins
-            model_error.append(exc)
+    async with anyio.create_task_group() as tg:
 
-    await _check_input(state, racing, alongside=model_call)
+        async def guard() -> None:
+            try:
+                await _check_input(state, racing)
+            except Exception as exc:  # a tripwire or a guardrail's error: stop the model too
+                guard_error.append(exc)
+                tg.cancel_scope.cancel()
+                return
+            if gated is not None:
+                await gated.release_raw_events()
+
+        async def model_call() -> None:
+            try:
+                response.append(await call_model())
+            except Exception as exc:  # kept until the guardrails are done: a tripwire wins
+                model_error.append(exc)
+
+        tg.start_soon(guard)
+        tg.start_soon(model_call)
+
+    if guard_error:
+        raise guard_error[0]
     if model_error:
         raise model_error[0]
-    return outcome[0]
+    return response[0]
 
 
-async def _check_input(
-    state: RunState,
-    guardrails: list[InputGuardrail[Any]],
-    alongside: Callable[[], Coroutine[Any, Any, None]] | None = None,
-) -> None:
+async def _check_input(state: RunState, guardrails: list[InputGuardrail[Any]]) -> None:
     ctx = state.context_wrapper
     agent = state.current_agent
     checks = [partial(g.run, agent, state.original_input, ctx) for g in guardrails]
-    results = await _run_checks(checks, alongside)
+    results = await _run_checks(checks)
     state.input_guardrail_results.extend(results)
     for result in results:
         if result.output.tripwire_triggered:
@@ -86,10 +104,7 @@ async def run_output_guardrails(
             raise OutputGuardrailTripwireTriggered(result)
 
 
-async def _run_checks(
-    checks: Sequence[Callable[[], Awaitable[R]]],
-    alongside: Callable[[], Coroutine[Any, Any, None]] | None = None,
-) -> list[R]:
+async def _run_checks(checks: Sequence[Callable[[], Awaitable[R]]]) -> list[R]:
     """Run `checks` concurrently; the first tripwire or error cancels the others.
 
     Returns the finished results in the order of `checks`. A check's error is raised after the
@@ -113,8 +128,6 @@ async def _run_checks(
 
         for index in range(len(checks)):
             tg.start_soon(run_one, index)
-        if alongside is not None:
-            tg.start_soon(alongside)
 
     finished = [r for r in results if r is not None]
     if not any(r.output.tripwire_triggered for r in finished):

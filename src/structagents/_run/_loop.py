@@ -19,19 +19,25 @@ __all__ = ["run_loop"]
 
 
 async def run_loop(env: RunEnv, state: RunState) -> RunResult:
-    """Take turns until the current agent produces a final output.
+    """Take turns until the current agent produces a final output (or, after
+    `cancel(mode="after_turn")`, until the current turn is done).
 
     Everything a turn starts (guardrails, the model call, tools) runs in task groups nested
     inside the caller's, so cancelling the caller stops all of it.
     """
     ctx = state.context_wrapper
+    events = env.events
     while True:
         agent = state.current_agent
+        if env.stop_after_turn:
+            return state.to_result(None)
         if state.current_turn >= state.max_turns:
             raise MaxTurnsExceeded(f"Max turns ({state.max_turns}) exceeded")
         state.current_turn += 1
         if not state.agent_started:
             state.agent_started = True
+            if events is not None:
+                await events.agent_updated(agent)
             await lifecycle.agent_start(env, ctx, agent)
 
         tools = await agent.get_all_tools(ctx)
@@ -43,10 +49,14 @@ async def run_loop(env: RunEnv, state: RunState) -> RunResult:
         state.model_responses.append(response)
         processed = process_response(agent, response, tools)
         state.add_items(processed.new_items)
+        if events is not None:
+            await events.items(processed.new_items)
 
         if processed.tool_runs:
             outputs = await run_function_tools(env, state, agent, processed.tool_runs)
             state.add_items(outputs)
+            if events is not None:
+                await events.items(outputs)
             is_final, final_output = await final_output_from_tools(
                 state, agent, processed.tool_runs, outputs
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from ..exceptions import ModelBehaviorError
 from ..models.interface import ModelResponse, ModelTracing
 from . import _lifecycle as lifecycle
 from ._env import RunEnv
+from ._sink import EventSink
 
 __all__ = [
     "ProcessedResponse",
@@ -59,7 +61,7 @@ async def call_model(
     system_prompt = await agent.get_system_prompt(ctx)
     model_input = list(state.history)
     await lifecycle.llm_start(env, ctx, agent, system_prompt, model_input)
-    response = await model.get_response(
+    args: tuple[Any, ...] = (
         system_prompt,
         model_input,
         settings,
@@ -67,13 +69,38 @@ async def call_model(
         output_schema_for(agent.output_type),
         [],
         ModelTracing.DISABLED,
-        previous_response_id=None,
-        conversation_id=None,
-        prompt=None,
     )
+    options: dict[str, Any] = {
+        "previous_response_id": None,
+        "conversation_id": None,
+        "prompt": None,
+    }
+    if env.events is None:
+        response = await model.get_response(*args, **options)
+    else:
+        response = await _streamed_response(env.events, model.stream_response(*args, **options))
     ctx.usage.add(response.usage)
     await lifecycle.llm_end(env, ctx, agent, response)
     return response
+
+
+async def _streamed_response(
+    events: EventSink, stream: AsyncIterator[dict[str, Any]]
+) -> ModelResponse:
+    """Forward a model's stream events; the `response.completed` one is the reply."""
+    completed: dict[str, Any] | None = None
+    try:
+        async for event in stream:
+            await events.raw(event)
+            if event.get("type") == "response.completed":
+                completed = event.get("response")
+    finally:
+        aclose = getattr(stream, "aclose", None)
+        if aclose is not None:
+            await aclose()
+    if completed is None:
+        raise ModelBehaviorError("The model's stream ended without a response.completed event.")
+    return ModelResponse.from_response_json(completed)
 
 
 def process_response(

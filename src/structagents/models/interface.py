@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import abc
 import enum
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .._usage import Usage
+from .._usage import Usage, usage_from_json, usage_to_json
 
 if TYPE_CHECKING:
     from .._items import TResponseInputItem, TResponseOutputItem
@@ -46,6 +46,25 @@ class ModelResponse:
         """The output items as input items for the next request (they are the same dicts)."""
         return list(self.output)
 
+    @classmethod
+    def from_response_json(cls, data: Mapping[str, Any]) -> ModelResponse:
+        """A `ModelResponse` from a Responses-API response object (e.g. `response.completed`)."""
+        return cls(
+            output=list(data.get("output") or ()),
+            usage=usage_from_json(data.get("usage")),
+            response_id=data.get("id"),
+        )
+
+    def to_response_json(self) -> dict[str, Any]:
+        """This response as a Responses-API response object."""
+        return {
+            "id": self.response_id,
+            "object": "response",
+            "status": "completed",
+            "output": self.output,
+            "usage": usage_to_json(self.usage),
+        }
+
 
 class Model(abc.ABC):
     """A language model the run loop can call. Implement this to plug in any backend.
@@ -71,7 +90,7 @@ class Model(abc.ABC):
     ) -> ModelResponse:
         """Return the model's complete reply to `input`."""
 
-    def stream_response(
+    async def stream_response(
         self,
         system_instructions: str | None,
         input: str | list[TResponseInputItem],
@@ -84,11 +103,26 @@ class Model(abc.ABC):
         previous_response_id: str | None,
         conversation_id: str | None,
         prompt: Any | None,
-    ) -> AsyncIterator[Any]:
-        """Stream the model's reply as raw events. Models that cannot stream need not override."""
-        from ..exceptions import UserError
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Stream the reply as Responses-API stream event dicts, ending with `response.completed`
+        (whose `response` carries the output items and usage).
 
-        raise UserError(f"{type(self).__name__} does not support streaming; use Runner.run.")
+        Models that cannot stream need not override this: the default makes one
+        `get_response` call and yields only the `response.completed` event.
+        """
+        response = await self.get_response(
+            system_instructions,
+            input,
+            model_settings,
+            tools,
+            output_schema,
+            handoffs,
+            tracing,
+            previous_response_id=previous_response_id,
+            conversation_id=conversation_id,
+            prompt=prompt,
+        )
+        yield {"type": "response.completed", "response": response.to_response_json()}
 
 
 class ModelProvider(abc.ABC):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -15,6 +15,7 @@ from .._items import ItemHelpers, TResponseInputItem, TResponseOutputItem
 from .._naming import handoff_tool_name
 from .._usage import Usage
 from ..models.interface import Model, ModelResponse, ModelTracing
+from ._response_events import response_stream_events
 
 if TYPE_CHECKING:
     from .._agent import Agent
@@ -200,6 +201,63 @@ class ScriptedModel(Model):
         conversation_id: str | None,
         prompt: Any | None,
     ) -> ModelResponse:
+        call = self._record(
+            system_instructions, input, model_settings, tools, output_schema, handoffs,
+            tracing, previous_response_id, conversation_id, prompt, streamed=False,
+        )  # fmt: skip
+        number = len(self._calls)
+        step = await self._take_step(call)
+        if step.error is not None:
+            raise step.error
+        return self._response(step, number)
+
+    async def stream_response(
+        self,
+        system_instructions: str | None,
+        input: str | list[TResponseInputItem],
+        model_settings: ModelSettings,
+        tools: list[Tool],
+        output_schema: AgentOutputSchema | None,
+        handoffs: list[Any],
+        tracing: ModelTracing,
+        *,
+        previous_response_id: str | None,
+        conversation_id: str | None,
+        prompt: Any | None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Stream the step's reply as Responses-API events: text arrives word by word.
+
+        A step with both `output` and `error` streams its output, then raises the error
+        instead of completing (a stream cut off mid-way).
+        """
+        call = self._record(
+            system_instructions, input, model_settings, tools, output_schema, handoffs,
+            tracing, previous_response_id, conversation_id, prompt, streamed=True,
+        )  # fmt: skip
+        number = len(self._calls)
+        step = await self._take_step(call)
+        if step.error is not None and not step.output:
+            raise step.error
+        for event in response_stream_events(self._response(step, number).to_response_json()):
+            if step.error is not None and event["type"] == "response.completed":
+                raise step.error
+            yield event
+
+    def _record(
+        self,
+        system_instructions: str | None,
+        input: str | list[TResponseInputItem],
+        model_settings: ModelSettings,
+        tools: list[Tool],
+        output_schema: AgentOutputSchema | None,
+        handoffs: list[Any],
+        tracing: ModelTracing,
+        previous_response_id: str | None,
+        conversation_id: str | None,
+        prompt: Any | None,
+        *,
+        streamed: bool,
+    ) -> ModelCall:
         call = ModelCall(
             system_instructions=system_instructions,
             input=ItemHelpers.input_to_new_input_list(input),
@@ -211,24 +269,28 @@ class ScriptedModel(Model):
             previous_response_id=previous_response_id,
             conversation_id=conversation_id,
             prompt=prompt,
-            streamed=False,
+            streamed=streamed,
         )
         self._calls.append(call)
-        call_index = len(self._calls) - 1
-        step = await self._next_step(call, call_index)
+        return call
+
+    async def _take_step(self, call: ModelCall) -> ModelStep:
+        """The next step for `call`, after its `wait_for` / `delay`."""
+        step = await self._next_step(call, len(self._calls) - 1)
         if step.wait_for is not None:
             await step.wait_for.wait()
         if step.delay is not None:
             await anyio.sleep(step.delay)
-        if step.error is not None:
-            raise step.error
+        return step
+
+    def _response(self, step: ModelStep, number: int) -> ModelResponse:
         usage = step.usage
         if usage == Usage():
             usage = self._default_usage if self._default_usage is not None else Usage(requests=1)
         return ModelResponse(
             output=list(step.output),
             usage=replace(usage, request_usage_entries=list(usage.request_usage_entries)),
-            response_id=step.response_id or f"resp_scripted_{call_index + 1}",
+            response_id=step.response_id or f"resp_scripted_{number}",
             request_id=step.request_id,
         )
 

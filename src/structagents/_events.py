@@ -1,0 +1,69 @@
+"""Stream events: what `open_run` / `Runner.run_streamed` deliver while a run is going."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
+from ._items import MessageOutputItem, ReasoningItem, RunItem, ToolCallItem, ToolCallOutputItem
+
+if TYPE_CHECKING:
+    from ._agent import Agent
+
+__all__ = [
+    "AgentUpdatedStreamEvent",
+    "RawResponsesStreamEvent",
+    "RunItemStreamEvent",
+    "StreamEvent",
+    "item_event",
+]
+
+RunItemEventName: TypeAlias = Literal[
+    "message_output_created",
+    "handoff_requested",
+    "handoff_occured",
+    "tool_called",
+    "tool_output",
+    "reasoning_item_created",
+    "tool_approval_requested",
+]
+
+
+@dataclass
+class RawResponsesStreamEvent:
+    """An event exactly as the model streamed it (a Responses-API stream event dict)."""
+
+    data: dict[str, Any]
+    type: Literal["raw_response_event"] = "raw_response_event"
+
+
+@dataclass
+class RunItemStreamEvent:
+    """The run produced an item: a message, a tool call, a tool output..."""
+
+    name: RunItemEventName
+    item: RunItem
+    type: Literal["run_item_stream_event"] = "run_item_stream_event"
+
+
+@dataclass
+class AgentUpdatedStreamEvent:
+    """A (new) agent is now running."""
+
+    new_agent: Agent[Any]
+    type: Literal["agent_updated_stream_event"] = "agent_updated_stream_event"
+
+
+StreamEvent: TypeAlias = RawResponsesStreamEvent | RunItemStreamEvent | AgentUpdatedStreamEvent
+
+_ITEM_EVENT_NAMES: dict[type[RunItem], RunItemEventName] = {
+    MessageOutputItem: "message_output_created",
+    ToolCallItem: "tool_called",
+    ToolCallOutputItem: "tool_output",
+    ReasoningItem: "reasoning_item_created",
+}
+
+
+def item_event(item: RunItem) -> RunItemStreamEvent:
+    """The stream event announcing `item`."""
+    return RunItemStreamEvent(name=_ITEM_EVENT_NAMES[type(item)], item=item)

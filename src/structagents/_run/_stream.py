@@ -1,0 +1,74 @@
+"""The channel pair of a streamed run: the run sends events, the caller receives them."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from functools import partial
+
+import anyio
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+
+from .._events import StreamEvent
+from .._result import RunResult
+from .._state import RunState
+from ._boundary import public_errors, within
+from ._env import RunEnv
+from ._loop import run_loop
+from ._sink import EventSink
+
+__all__ = ["RunOutcome", "stream_run"]
+
+
+@dataclass(eq=False)
+class RunOutcome:
+    """How a streamed run ended, filled in by the task that drives it."""
+
+    scope: anyio.CancelScope = field(default_factory=anyio.CancelScope)
+    result: RunResult | None = None
+    error: Exception | None = None
+    error_delivered: bool = False
+    is_complete: bool = False
+
+
+@asynccontextmanager
+async def stream_run(
+    env: RunEnv, state: RunState, buffer_size: int
+) -> AsyncIterator[tuple[MemoryObjectReceiveStream[StreamEvent], RunOutcome]]:
+    """Run in a task group of the caller's, yielding the receive side of the event stream.
+
+    Leaving the block before the run finished cancels the run and waits for its cleanup.
+    A run error not yet delivered through the stream is raised when the block exits.
+    """
+    send, receive = anyio.create_memory_object_stream[StreamEvent](buffer_size)
+    env.events = EventSink(send, buffer_size)
+    outcome = RunOutcome()
+    with receive:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(_drive, env, state, send, outcome)
+            try:
+                yield receive, outcome
+            finally:
+                if not outcome.is_complete:
+                    outcome.scope.cancel()
+    if outcome.error is not None and not outcome.error_delivered:
+        outcome.error_delivered = True
+        raise outcome.error
+
+
+async def _drive(
+    env: RunEnv, state: RunState, send: MemoryObjectSendStream[StreamEvent], outcome: RunOutcome
+) -> None:
+    with send:
+        with outcome.scope:
+            try:
+                with public_errors(state):
+                    outcome.result = await within(
+                        env.config.run_timeout, partial(run_loop, env, state)
+                    )
+            except Exception as exc:
+                outcome.error = exc
+        if outcome.scope.cancelled_caught:
+            outcome.result = state.to_result(None)
+        outcome.is_complete = True

@@ -1,0 +1,235 @@
+"""Streamed runs: `open_run` and the `RunResultStreaming` that `Runner.run_streamed` returns."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from types import TracebackType
+from typing import Any, Literal, TypeVar
+
+import anyio
+from anyio.streams.memory import MemoryObjectReceiveStream
+from typing_extensions import Self
+
+from ._agent import Agent
+from ._config import DEFAULT_MAX_TURNS, RunConfig
+from ._events import StreamEvent
+from ._guardrails import InputGuardrailResult, OutputGuardrailResult
+from ._hooks import RunHooks
+from ._items import RunItem, TResponseInputItem
+from ._result import RunResult
+from ._run._boundary import check_run_args
+from ._run._env import RunEnv
+from ._run._stream import RunOutcome, stream_run
+from ._run_context import RunContextWrapper, TContext
+from ._state import RunState
+from ._usage import Usage
+from .exceptions import UserError
+from .models.interface import ModelResponse
+
+__all__ = ["RunResultStreaming", "open_run"]
+
+T = TypeVar("T")
+
+_ENTER_FIRST = (
+    "A streamed run must be entered before use:\n"
+    "    async with Runner.run_streamed(agent, input) as result:\n"
+    "        async for event in result.stream_events():\n"
+    "            ...\n"
+    "(or: async with open_run(agent, input) as stream: async for event in stream: ...)"
+)
+
+
+class RunResultStreaming:
+    """A streamed run. `async with` starts it; iterating gives its events as they happen.
+
+    The run lives in a task group inside the `async with` block: leaving the block before the
+    run finished (a `break`, an exception, cancellation) cancels the run and waits for its
+    cleanup. A run error ends the stream and is raised from the `async for` (or, if you
+    stopped reading, from the block exit). Events are buffered up to
+    `RunConfig.stream_buffer_size`; past that the run waits for you (backpressure).
+    """
+
+    def __init__(
+        self,
+        starting_agent: Agent[TContext],
+        input: str | list[TResponseInputItem],
+        *,
+        context: TContext | None = None,
+        max_turns: int,
+        hooks: RunHooks[TContext] | None = None,
+        run_config: RunConfig | None = None,
+    ) -> None:
+        check_run_args(starting_agent, input, max_turns)
+        self._config = run_config if run_config is not None else RunConfig()
+        self._env = RunEnv.create(self._config, hooks)
+        self._state = RunState.start(starting_agent, input, RunContextWrapper(context), max_turns)
+        self._exit_stack: AsyncExitStack | None = None
+        self._receive: MemoryObjectReceiveStream[StreamEvent] | None = None
+        self._outcome: RunOutcome | None = None
+
+    async def __aenter__(self) -> Self:
+        if self._exit_stack is not None:
+            raise UserError("This streamed run was already started; start a new one instead.")
+        stack = AsyncExitStack()
+        self._receive, self._outcome = await stack.enter_async_context(
+            stream_run(self._env, self._state, self._config.stream_buffer_size)
+        )
+        self._exit_stack = stack
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool | None:
+        assert self._exit_stack is not None
+        return await self._exit_stack.__aexit__(exc_type, exc, tb)
+
+    def __aiter__(self) -> Self:
+        self._entered()
+        return self
+
+    async def __anext__(self) -> StreamEvent:
+        receive, outcome = self._entered()
+        try:
+            return await receive.receive()
+        except (anyio.EndOfStream, anyio.ClosedResourceError):
+            if outcome.error is not None and not outcome.error_delivered:
+                outcome.error_delivered = True
+                raise outcome.error from None
+            raise StopAsyncIteration from None
+
+    def stream_events(self) -> AsyncIterator[StreamEvent]:
+        """The run's events, ending when the run ends (the reference SDK's spelling)."""
+        self._entered()
+        return self
+
+    def cancel(self, mode: Literal["immediate", "after_turn"] = "immediate") -> None:
+        """Stop the run: `"immediate"` cancels everything now; `"after_turn"` lets the current
+        turn (model call and its tools) finish first. Either way the stream then ends without
+        an error and `result` holds what was done, with `final_output` None."""
+        if mode == "after_turn":
+            self._env.stop_after_turn = True
+        elif mode == "immediate":
+            if self._outcome is not None:
+                self._outcome.scope.cancel()
+        else:
+            raise UserError(f"cancel mode must be 'immediate' or 'after_turn', not {mode!r}.")
+
+    @property
+    def result(self) -> RunResult:
+        """The `RunResult`, once the run is over."""
+        outcome = self._outcome
+        if outcome is None or outcome.result is None:
+            if outcome is not None and outcome.error is not None:
+                raise UserError("The run failed; its error was raised from the stream.")
+            raise UserError(
+                "The run has not finished yet: read the stream to its end before using result."
+            )
+        return outcome.result
+
+    @property
+    def is_complete(self) -> bool:
+        """Whether the run is over (finished, failed or cancelled)."""
+        return self._outcome is not None and self._outcome.is_complete
+
+    @property
+    def final_output(self) -> Any:
+        """The final output once the run finished, else None."""
+        outcome = self._outcome
+        return outcome.result.final_output if outcome and outcome.result else None
+
+    def final_output_as(self, cls: type[T], raise_if_incorrect_type: bool = False) -> T:
+        """The final output typed as `cls` (see `RunResult.final_output_as`)."""
+        return self.result.final_output_as(cls, raise_if_incorrect_type)
+
+    @property
+    def current_agent(self) -> Agent[Any]:
+        """The agent running now (the last agent once the run is over)."""
+        return self._state.current_agent
+
+    @property
+    def last_agent(self) -> Agent[Any]:
+        return self._state.current_agent
+
+    @property
+    def current_turn(self) -> int:
+        return self._state.current_turn
+
+    @property
+    def max_turns(self) -> int:
+        return self._state.max_turns
+
+    @property
+    def input(self) -> str | list[TResponseInputItem]:
+        return self._state.original_input
+
+    @property
+    def new_items(self) -> list[RunItem]:
+        """The items produced so far."""
+        return self._state.generated_items
+
+    @property
+    def raw_responses(self) -> list[ModelResponse]:
+        return self._state.model_responses
+
+    @property
+    def input_guardrail_results(self) -> list[InputGuardrailResult]:
+        return self._state.input_guardrail_results
+
+    @property
+    def output_guardrail_results(self) -> list[OutputGuardrailResult]:
+        return self._state.output_guardrail_results
+
+    @property
+    def context_wrapper(self) -> RunContextWrapper[Any]:
+        return self._state.context_wrapper
+
+    @property
+    def usage(self) -> Usage:
+        return self._state.context_wrapper.usage
+
+    def to_input_list(self) -> list[TResponseInputItem]:
+        """The original input plus the items produced so far."""
+        return list(self._state.history)
+
+    def _entered(self) -> tuple[MemoryObjectReceiveStream[StreamEvent], RunOutcome]:
+        if self._receive is None or self._outcome is None:
+            raise UserError(_ENTER_FIRST)
+        return self._receive, self._outcome
+
+    def __repr__(self) -> str:
+        state = "complete" if self.is_complete else f"turn {self.current_turn}"
+        return f"<RunResultStreaming agent={self.current_agent.name!r} {state}>"
+
+
+@asynccontextmanager
+async def open_run(
+    starting_agent: Agent[TContext],
+    input: str | list[TResponseInputItem],
+    *,
+    context: TContext | None = None,
+    max_turns: int = DEFAULT_MAX_TURNS,
+    hooks: RunHooks[TContext] | None = None,
+    run_config: RunConfig | None = None,
+) -> AsyncIterator[RunResultStreaming]:
+    """Run `starting_agent` inside this block, streaming its events.
+
+        async with open_run(agent, "plan my trip") as stream:
+            async for event in stream:
+                ...
+        print(stream.result.final_output)
+
+    The run's task group belongs to the block: nothing it started outlives it.
+    """
+    async with RunResultStreaming(
+        starting_agent,
+        input,
+        context=context,
+        max_turns=max_turns,
+        hooks=hooks,
+        run_config=run_config,
+    ) as stream:
+        yield stream
