@@ -44,14 +44,19 @@ async def stream_run(
     send, receive = anyio.create_memory_object_stream[StreamEvent](buffer_size)
     env.events = EventSink(send, buffer_size)
     outcome = RunOutcome()
+    reader_error: Exception | None = None
     with receive:
         async with anyio.create_task_group() as tg:
             tg.start_soon(_drive, env, state, send, outcome)
             try:
                 yield receive, outcome
+            except Exception as exc:  # raised again below, not wrapped in a group
+                reader_error = exc
             finally:
                 if not outcome.is_complete:
                     outcome.scope.cancel()
+    if reader_error is not None:
+        raise reader_error
     if outcome.error is not None and not outcome.error_delivered:
         outcome.error_delivered = True
         raise outcome.error
