@@ -38,7 +38,7 @@ def test_demo_command(capsys: pytest.CaptureFixture[str]) -> None:
     for backend in ("asyncio", "trio"):
         assert main(["demo", "--backend", backend]) == 0
         out = capsys.readouterr().out
-        assert "assistant: Here is your trip brief:" in out
+        assert "assistant: Lisbon looks sunny at 24°C this weekend" in out
         assert "230.00 EUR" in out
     assert main(["demo", "--input", "do my homework"]) == 1
     assert "stopped the run" in capsys.readouterr().out
@@ -48,3 +48,11 @@ def test_every_example_is_tested() -> None:
     tested = {name[len("test_") :] for name in globals() if name.startswith("test_")}
     examples = {path.stem for path in EXAMPLES.glob("*.py")}
     assert examples <= tested, f"untested examples: {examples - tested}"
+
+
+async def test_streaming(capsys: pytest.CaptureFixture[str]) -> None:
+    outcome = await load("streaming").main()
+    assert outcome["streamed_text"] == "The cheapest flight leaves Friday at 7:05 for 129 EUR."
+    assert outcome["answer"] == outcome["streamed_text"]
+    assert outcome["kept"] == ["tool_call_item", "tool_call_output_item"]
+    assert "[tool] BER->LIS: 129 EUR" in capsys.readouterr().out

@@ -7,18 +7,21 @@ receives, so the demo exercises the real run loop without a network.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import anyio
 
 from ._agent import Agent
+from ._events import RawResponsesStreamEvent, RunItemStreamEvent
 from ._guardrails import GuardrailFunctionOutput, input_guardrail
-from ._hooks import RunHooks
+from ._result import RunResult
 from ._run_context import RunContextWrapper
+from ._streaming import open_run
 from ._tools import Tool, function_tool
 from .testing import ModelCall, ModelStep, ScriptedModel, assistant_message, function_call
 
-__all__ = ["DemoPrinter", "build_demo_agent"]
+__all__ = ["build_demo_agent", "stream_demo"]
 
 _FORECASTS = {"Paris": ("light rain", 14), "Lisbon": ("sunny", 24)}
 _EUR_PER_USD = 0.92
@@ -63,12 +66,18 @@ async def travel_only(
 
 
 def _write_answer(call: ModelCall) -> ModelStep:
-    outputs = [
-        item["output"]
+    """The model's second turn: an answer written from the tool outputs it was sent."""
+    outputs = {
+        item["call_id"]: item["output"]
         for item in call.input
-        if isinstance(item, dict) and item.get("type") == "function_call_output"
-    ]
-    return ModelStep(output=[assistant_message("Here is your trip brief: " + "; ".join(outputs))])
+        if item.get("type") == "function_call_output"
+    }
+    weather = json.loads(outputs["call_weather"])
+    answer = (
+        f"{weather['city']} looks {weather['sky']} at {weather['celsius']}°C this weekend, "
+        f"and your budget comes to {outputs['call_fx']}. Pack sunglasses!"
+    )
+    return ModelStep(output=[assistant_message(answer)])
 
 
 def build_demo_agent() -> Agent[Any]:
@@ -92,20 +101,24 @@ def build_demo_agent() -> Agent[Any]:
     )
 
 
-class DemoPrinter(RunHooks[Any]):
-    """Prints each step of the run as it happens."""
-
-    def __init__(self, write: Any = print) -> None:
-        self.write = write
-
-    async def on_agent_start(self, context: Any, agent: Any) -> None:
-        self.write(f"> agent {agent.name!r} starts")
-
-    async def on_llm_start(self, context: Any, agent: Any, prompt: Any, items: Any) -> None:
-        self.write(f"  model call with {len(items)} history item(s)")
-
-    async def on_tool_start(self, context: Any, agent: Any, tool: Any) -> None:
-        self.write(f"  tool {tool.name}({context.tool_arguments}) started")
-
-    async def on_tool_end(self, context: Any, agent: Any, tool: Any, result: Any) -> None:
-        self.write(f"  tool {tool.name} -> {result}")
+async def stream_demo(agent: Agent[Any], text: str, write: Callable[[str], Any]) -> RunResult:
+    """Run `agent` streamed, writing tool calls, tool results and the answer as they arrive."""
+    async with open_run(agent, text) as stream:
+        answering = False
+        async for event in stream:
+            if isinstance(event, RunItemStreamEvent) and event.name == "tool_called":
+                call = event.item.raw_item
+                write(f"  -> {call['name']}({call['arguments']})\n")
+            elif isinstance(event, RunItemStreamEvent) and event.name == "tool_output":
+                write(f"  <- {event.item.raw_item['output']}\n")
+            elif (
+                isinstance(event, RawResponsesStreamEvent)
+                and event.data["type"] == "response.output_text.delta"
+            ):
+                if not answering:
+                    write("assistant: ")
+                    answering = True
+                write(event.data["delta"])
+        if answering:
+            write("\n")
+    return stream.result

@@ -22,24 +22,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _demo(backend: str, text: str) -> int:
-    from . import InputGuardrailTripwireTriggered, Runner
-    from ._demo import DemoPrinter, build_demo_agent
+    from functools import partial
+
+    import anyio
+
+    from . import InputGuardrailTripwireTriggered
+    from ._demo import build_demo_agent, stream_demo
+
+    def write(chunk: str) -> None:
+        sys.stdout.write(chunk)
+        sys.stdout.flush()
 
     print(f"structagents demo on {backend} (scripted model, no network)")
     print(f"user: {text}")
     started = time.perf_counter()
     try:
-        result = Runner.run_sync(
-            build_demo_agent(),
-            text,
-            hooks=DemoPrinter(),
-            backend=backend,  # type: ignore[arg-type]
-        )
+        result = anyio.run(partial(stream_demo, build_demo_agent(), text, write), backend=backend)
     except InputGuardrailTripwireTriggered as exc:
         print(f"guardrail {exc.guardrail_result.guardrail.get_name()!r} stopped the run")
         return 1
     elapsed = time.perf_counter() - started
-    print(f"assistant: {result.final_output}")
     print(
         f"({len(result.new_items)} items, {result.usage.requests} model calls, "
         f"{elapsed:.2f}s: the two 0.2s tools ran concurrently)"
