@@ -22,8 +22,13 @@ from ._guardrails import OutputGuardrail as OutputGuardrail
 from ._guardrails import OutputGuardrailResult as OutputGuardrailResult
 from ._guardrails import input_guardrail as input_guardrail
 from ._guardrails import output_guardrail as output_guardrail
+from ._handoffs import Handoff as Handoff
+from ._handoffs import HandoffInputData as HandoffInputData
+from ._handoffs import handoff as handoff
 from ._hooks import AgentHooks as AgentHooks
 from ._hooks import RunHooks as RunHooks
+from ._items import HandoffCallItem as HandoffCallItem
+from ._items import HandoffOutputItem as HandoffOutputItem
 from ._items import ItemHelpers as ItemHelpers
 from ._items import MessageOutputItem as MessageOutputItem
 from ._items import ReasoningItem as ReasoningItem
@@ -72,6 +77,10 @@ __all__ = [
     "FunctionTool",
     "FunctionToolResult",
     "GuardrailFunctionOutput",
+    "Handoff",
+    "HandoffCallItem",
+    "HandoffInputData",
+    "HandoffOutputItem",
     "InputGuardrail",
     "InputGuardrailResult",
     "InputGuardrailTripwireTriggered",
@@ -115,6 +124,7 @@ __all__ = [
     "UserError",
     "default_tool_error_function",
     "function_tool",
+    "handoff",
     "input_guardrail",
     "open_run",
     "output_guardrail",

@@ -6,15 +6,21 @@ import dataclasses
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypedDict
 
 from ._guardrails import InputGuardrail, OutputGuardrail
+from ._handoffs import Handoff, handoff
 from ._hooks import AgentHooks
 from ._run_context import RunContextWrapper, TContext
 from ._tools import FunctionTool, FunctionToolResult, Tool
 from .exceptions import UserError
 from .models.interface import Model
 from .models.settings import ModelSettings
+
+if TYPE_CHECKING:
+    from ._config import RunConfig
+    from ._hooks import RunHooks
+    from ._result import RunResult
 
 __all__ = ["Agent", "StopAtTools", "ToolsToFinalOutputFunction", "ToolsToFinalOutputResult"]
 
@@ -64,6 +70,7 @@ class Agent(Generic[TContext]):
     model: str | Model | None = None
     model_settings: ModelSettings = field(default_factory=ModelSettings)
     tools: list[Tool] = field(default_factory=list)
+    handoffs: list[Agent[Any] | Handoff[Any]] = field(default_factory=list)
     input_guardrails: list[InputGuardrail[TContext]] = field(default_factory=list)
     output_guardrails: list[OutputGuardrail[TContext]] = field(default_factory=list)
     output_type: Any = None
@@ -73,7 +80,7 @@ class Agent(Generic[TContext]):
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
             raise UserError(f"Agent name must be a non-empty string, got {self.name!r}.")
-        for attr in ("tools", "input_guardrails", "output_guardrails"):
+        for attr in ("tools", "handoffs", "input_guardrails", "output_guardrails"):
             if not isinstance(getattr(self, attr), list):
                 raise UserError(f"Agent {self.name!r}: {attr} must be a list.")
         for tool in self.tools:
@@ -81,6 +88,12 @@ class Agent(Generic[TContext]):
                 raise UserError(
                     f"Agent {self.name!r}: {tool!r} is not a tool. Decorate functions with "
                     "@function_tool before putting them in tools=[...]."
+                )
+        for target in self.handoffs:
+            if not isinstance(target, Agent | Handoff):
+                raise UserError(
+                    f"Agent {self.name!r}: handoffs takes agents or handoff(agent, ...), "
+                    f"not {target!r}."
                 )
         if not (self.model is None or isinstance(self.model, str | Model)):
             raise UserError(f"Agent {self.name!r}: model must be a Model instance or a model name.")
@@ -109,6 +122,43 @@ class Agent(Generic[TContext]):
         if all(tool.is_enabled is True for tool in self.tools):
             return self.tools
         return [tool for tool in self.tools if await tool.enabled_for(context, self)]
+
+    async def get_all_handoffs(self, context: RunContextWrapper[TContext]) -> list[Handoff[Any]]:
+        """The handoffs enabled for this turn (agents listed directly become `handoff(agent)`)."""
+        if not self.handoffs:
+            return []
+        handoffs = [h if isinstance(h, Handoff) else handoff(h) for h in self.handoffs]
+        return [h for h in handoffs if await h.enabled_for(context, self)]
+
+    def as_tool(
+        self,
+        tool_name: str | None = None,
+        tool_description: str | None = None,
+        *,
+        custom_output_extractor: Callable[[RunResult], str | Awaitable[str]] | None = None,
+        is_enabled: bool | Callable[..., Any] = True,
+        run_config: RunConfig | None = None,
+        max_turns: int | None = None,
+        hooks: RunHooks[TContext] | None = None,
+    ) -> FunctionTool:
+        """This agent as a tool another agent can call with `{"input": "..."}`.
+
+        Each call is a nested run inside the calling tool's cancel scope, so cancelling the
+        outer run cancels it; its usage is added to the outer run's. The tool's output is the
+        nested run's final output (or what `custom_output_extractor` makes of its result).
+        """
+        from ._agent_tool import agent_as_tool
+
+        return agent_as_tool(
+            self,
+            tool_name=tool_name,
+            tool_description=tool_description,
+            custom_output_extractor=custom_output_extractor,
+            is_enabled=is_enabled,
+            run_config=run_config,
+            max_turns=max_turns,
+            hooks=hooks,
+        )
 
 
 def _check_tool_use_behavior(agent: Agent[Any]) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._guardrails import InputGuardrail, OutputGuardrail
+from ._handoffs import HandoffHistoryMapper, HandoffInputFilter
 from .exceptions import UserError
 from .models.interface import Model, ModelProvider
 from .models.settings import ModelSettings
@@ -37,6 +38,10 @@ class RunConfig:
     - `tool_timeout`: default timeout in seconds for tools that set none.
     - `run_timeout`: the whole run is cancelled after this many seconds and raises
       `RunTimeoutError` (a `TimeoutError`).
+    - `handoff_input_filter`: the input filter of handoffs that have none of their own.
+    - `nest_handoff_history`: on a handoff, give the next agent the transcript so far as one
+      assistant message instead of the full history (`handoff_history_mapper` builds that
+      input yourself). Unused for a handoff with an input filter.
     - `stream_buffer_size`: how many events a streamed run may get ahead of its reader
       before it waits (backpressure).
     - `gate_stream_on_guardrails`: in a streamed run, hold the first turn's raw model events
@@ -48,6 +53,9 @@ class RunConfig:
     model_settings: ModelSettings | None = None
     input_guardrails: list[InputGuardrail[Any]] = field(default_factory=list)
     output_guardrails: list[OutputGuardrail[Any]] = field(default_factory=list)
+    handoff_input_filter: HandoffInputFilter | None = None
+    nest_handoff_history: bool = False
+    handoff_history_mapper: HandoffHistoryMapper | None = None
     max_concurrent_tools: int | None = None
     tool_execution: ToolExecutionConfig | None = None
     tool_timeout: float | None = None

@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-from ._items import MessageOutputItem, ReasoningItem, RunItem, ToolCallItem, ToolCallOutputItem
+from ._items import (
+    HandoffCallItem,
+    HandoffOutputItem,
+    MessageOutputItem,
+    ReasoningItem,
+    RunItem,
+    ToolCallItem,
+    ToolCallOutputItem,
+)
 
 if TYPE_CHECKING:
     from ._agent import Agent
@@ -61,6 +69,8 @@ _ITEM_EVENT_NAMES: dict[type[RunItem], RunItemEventName] = {
     ToolCallItem: "tool_called",
     ToolCallOutputItem: "tool_output",
     ReasoningItem: "reasoning_item_created",
+    HandoffCallItem: "handoff_requested",
+    HandoffOutputItem: "handoff_occured",
 }
 
 

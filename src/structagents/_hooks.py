@@ -30,6 +30,11 @@ class RunHooks(Generic[TContext]):
     ) -> None:
         """An agent produced the final output."""
 
+    async def on_handoff(
+        self, context: RunContextWrapper[TContext], from_agent: Agent[Any], to_agent: Agent[Any]
+    ) -> None:
+        """`from_agent` handed the conversation to `to_agent`."""
+
     async def on_llm_start(
         self,
         context: RunContextWrapper[TContext],
@@ -65,6 +70,11 @@ class AgentHooks(Generic[TContext]):
         self, context: RunContextWrapper[TContext], agent: Agent[Any], output: Any
     ) -> None:
         """This agent produced the final output."""
+
+    async def on_handoff(
+        self, context: RunContextWrapper[TContext], agent: Agent[Any], source: Agent[Any]
+    ) -> None:
+        """The conversation was handed to this agent (`agent`) by `source`."""
 
     async def on_llm_start(
         self,

@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from ._agent import Agent
 
 __all__ = [
+    "HandoffCallItem",
+    "HandoffOutputItem",
     "ItemHelpers",
     "MessageOutputItem",
     "ReasoningItem",
@@ -61,6 +63,22 @@ class ToolCallOutputItem(RunItem):
 
     output: Any = None
     type: ClassVar[str] = "tool_call_output_item"
+
+
+@dataclass(eq=False)
+class HandoffCallItem(RunItem):
+    """The model asked to hand the conversation to another agent."""
+
+    type: ClassVar[str] = "handoff_call_item"
+
+
+@dataclass(eq=False)
+class HandoffOutputItem(RunItem):
+    """A handoff took place: `source_agent` handed the conversation to `target_agent`."""
+
+    source_agent: Agent[Any] | None = None
+    target_agent: Agent[Any] | None = None
+    type: ClassVar[str] = "handoff_output_item"
 
 
 @dataclass(eq=False)

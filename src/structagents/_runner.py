@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from functools import partial
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import anyio
 
@@ -51,13 +51,14 @@ class Runner:
         tool's or model's exception, never wrapped in an exception group. Cancelling the caller
         cancels everything the run started.
         """
-        check_run_args(starting_agent, input, max_turns)
-        config = run_config if run_config is not None else RunConfig()
-        env = RunEnv.create(config, hooks)
-        state = RunState.start(starting_agent, input, RunContextWrapper(context), max_turns)
-        with public_errors(state):
-            return await within(config.run_timeout, partial(run_loop, env, state))
-        raise AssertionError("unreachable")  # pragma: no cover
+        return await run_in_context(
+            starting_agent,
+            input,
+            RunContextWrapper(context),
+            max_turns=max_turns,
+            hooks=hooks,
+            run_config=run_config,
+        )
 
     @classmethod
     def run_streamed(
@@ -130,6 +131,25 @@ class Runner:
             run_config=run_config,
         )
         return anyio.run(run, backend=backend)
+
+
+async def run_in_context(
+    starting_agent: Agent[Any],
+    input: str | list[TResponseInputItem],
+    context_wrapper: RunContextWrapper[Any],
+    *,
+    max_turns: int,
+    hooks: RunHooks[Any] | None,
+    run_config: RunConfig | None,
+) -> RunResult:
+    """`Runner.run` with a context wrapper of the caller's (nested runs share usage this way)."""
+    check_run_args(starting_agent, input, max_turns)
+    config = run_config if run_config is not None else RunConfig()
+    env = RunEnv.create(config, hooks)
+    state = RunState.start(starting_agent, input, context_wrapper, max_turns)
+    with public_errors(state):
+        return await within(config.run_timeout, partial(run_loop, env, state))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _running_event_loop() -> str | None:

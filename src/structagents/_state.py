@@ -41,6 +41,10 @@ class RunState:
     input_guardrail_results: list[InputGuardrailResult] = field(default_factory=list)
     output_guardrail_results: list[OutputGuardrailResult] = field(default_factory=list)
     history: list[TResponseInputItem] = field(default_factory=list)
+    history_base: int = 0
+    """How many leading `history` items are the base a handoff filter sees as input history;
+    the rest are the inputs of `generated_items[items_base:]`."""
+    items_base: int = 0
 
     @classmethod
     def start(
@@ -56,7 +60,8 @@ class RunState:
             original_input=input,
             context_wrapper=context_wrapper,
             max_turns=max_turns,
-            history=ItemHelpers.input_to_new_input_list(input),
+            history=(history := ItemHelpers.input_to_new_input_list(input)),
+            history_base=len(history),
         )
 
     def add_items(self, items: Iterable[RunItem]) -> None:
@@ -64,6 +69,12 @@ class RunState:
         for item in items:
             self.generated_items.append(item)
             self.history.append(item.to_input_item())
+
+    def rebase_history(self, history: list[TResponseInputItem]) -> None:
+        """Make `history` the model input from now on (after a filtered handoff)."""
+        self.history = history
+        self.history_base = len(history)
+        self.items_base = len(self.generated_items)
 
     def to_result(self, final_output: Any) -> RunResult:
         """The `RunResult` of a run that ended with `final_output`."""

@@ -40,6 +40,16 @@ IsEnabled: TypeAlias = (
 )
 
 
+async def resolve_is_enabled(
+    is_enabled: IsEnabled, ctx: RunContextWrapper[Any], agent: Agent[Any]
+) -> bool:
+    """Evaluate an `is_enabled` setting: a bool, or a sync or async function of (ctx, agent)."""
+    if isinstance(is_enabled, bool):
+        return is_enabled
+    result = is_enabled(ctx, agent)
+    return bool(await result if inspect.isawaitable(result) else result)
+
+
 def default_tool_error_function(ctx: RunContextWrapper[Any], error: Exception) -> str:
     """The message the model receives when a tool raises: the error text, so it can retry."""
     return f"An error occurred while running the tool. Please try again. Error: {error}"
@@ -74,10 +84,7 @@ class FunctionTool:
 
     async def enabled_for(self, ctx: RunContextWrapper[Any], agent: Agent[Any]) -> bool:
         """Whether the model is offered this tool in the current turn."""
-        if isinstance(self.is_enabled, bool):
-            return self.is_enabled
-        result = self.is_enabled(ctx, agent)
-        return bool(await result if inspect.isawaitable(result) else result)
+        return await resolve_is_enabled(self.is_enabled, ctx, agent)
 
 
 Tool: TypeAlias = FunctionTool

@@ -11,7 +11,15 @@ from .._tools import Tool
 from ..models.interface import ModelResponse
 from ._env import RunEnv
 
-__all__ = ["agent_end", "agent_start", "llm_end", "llm_start", "tool_end", "tool_start"]
+__all__ = [
+    "agent_end",
+    "agent_start",
+    "handoff",
+    "llm_end",
+    "llm_start",
+    "tool_end",
+    "tool_start",
+]
 
 
 async def agent_start(env: RunEnv, ctx: RunContextWrapper[Any], agent: Agent[Any]) -> None:
@@ -68,3 +76,12 @@ async def tool_end(
         await env.hooks.on_tool_end(ctx, agent, tool, result)
     if agent.hooks is not None:
         await agent.hooks.on_tool_end(ctx, agent, tool, result)
+
+
+async def handoff(
+    env: RunEnv, ctx: RunContextWrapper[Any], source: Agent[Any], target: Agent[Any]
+) -> None:
+    if env.hooks is not None:
+        await env.hooks.on_handoff(ctx, source, target)
+    if target.hooks is not None:
+        await target.hooks.on_handoff(ctx, target, source)

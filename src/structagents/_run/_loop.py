@@ -12,6 +12,7 @@ from ..exceptions import MaxTurnsExceeded
 from . import _lifecycle as lifecycle
 from ._env import RunEnv
 from ._guardrail_exec import first_turn_response, run_output_guardrails
+from ._handoff_exec import take_handoff
 from ._tool_exec import final_output_from_tools, run_function_tools
 from ._turn import call_model, final_output_from_message, process_response
 
@@ -41,22 +42,31 @@ async def run_loop(env: RunEnv, state: RunState) -> RunResult:
             await lifecycle.agent_start(env, ctx, agent)
 
         tools = await agent.get_all_tools(ctx)
-        model_call = partial(call_model, env, state, agent, tools)
+        handoffs = await agent.get_all_handoffs(ctx)
+        model_call = partial(call_model, env, state, agent, tools, handoffs)
         if state.current_turn == 1:
             response = await first_turn_response(env, state, agent, model_call)
         else:
             response = await model_call()
         state.model_responses.append(response)
-        processed = process_response(agent, response, tools)
+        processed = process_response(agent, response, tools, handoffs)
+        turn_start = len(state.generated_items)
         state.add_items(processed.new_items)
         if events is not None:
             await events.items(processed.new_items)
 
+        outputs = []
         if processed.tool_runs:
             outputs = await run_function_tools(env, state, agent, processed.tool_runs)
             state.add_items(outputs)
             if events is not None:
                 await events.items(outputs)
+        if processed.handoff_runs:
+            taken = await take_handoff(env, state, agent, processed.handoff_runs, turn_start)
+            if events is not None:
+                await events.items(taken)
+            continue
+        if processed.tool_runs:
             is_final, final_output = await final_output_from_tools(
                 state, agent, processed.tool_runs, outputs
             )

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._agent import Agent
+from .._handoffs import Handoff
 from .._items import (
+    HandoffCallItem,
     ItemHelpers,
     MessageOutputItem,
     ReasoningItem,
@@ -25,6 +27,7 @@ from ._env import RunEnv
 from ._sink import EventSink
 
 __all__ = [
+    "HandoffRun",
     "ProcessedResponse",
     "ToolRun",
     "call_model",
@@ -43,16 +46,29 @@ class ToolRun:
 
 
 @dataclass
+class HandoffRun:
+    """A handoff the model asked for, matched to its handoff."""
+
+    handoff: Handoff[Any]
+    call: TResponseOutputItem
+
+
+@dataclass
 class ProcessedResponse:
-    """A model reply sorted into run items and tool calls to execute."""
+    """A model reply sorted into run items, tool calls to execute and handoffs to take."""
 
     new_items: list[RunItem] = field(default_factory=list)
     tool_runs: list[ToolRun] = field(default_factory=list)
+    handoff_runs: list[HandoffRun] = field(default_factory=list)
     last_message: TResponseOutputItem | None = None
 
 
 async def call_model(
-    env: RunEnv, state: RunState, agent: Agent[Any], tools: list[Tool]
+    env: RunEnv,
+    state: RunState,
+    agent: Agent[Any],
+    tools: list[Tool],
+    handoffs: list[Handoff[Any]],
 ) -> ModelResponse:
     """Call `agent`'s model with the history so far; add its usage to the run's."""
     ctx = state.context_wrapper
@@ -67,7 +83,7 @@ async def call_model(
         settings,
         tools,
         output_schema_for(agent.output_type),
-        [],
+        handoffs,
         ModelTracing.DISABLED,
     )
     options: dict[str, Any] = {
@@ -104,25 +120,34 @@ async def _streamed_response(
 
 
 def process_response(
-    agent: Agent[Any], response: ModelResponse, tools: list[Tool]
+    agent: Agent[Any],
+    response: ModelResponse,
+    tools: list[Tool],
+    handoffs: list[Handoff[Any]],
 ) -> ProcessedResponse:
     """Sort the reply's output items; an unknown tool or item type is a `ModelBehaviorError`."""
     processed = ProcessedResponse()
     tools_by_name: dict[str, FunctionTool] | None = None
+    handoffs_by_name = {h.tool_name: h for h in handoffs}
     for item in response.output:
         kind = item.get("type")
         if kind == "message":
             processed.new_items.append(MessageOutputItem(agent, item))
             processed.last_message = item
         elif kind == "function_call":
+            name = item.get("name")
+            target = handoffs_by_name.get(name) if isinstance(name, str) else None
+            if target is not None:
+                processed.new_items.append(HandoffCallItem(agent, item))
+                processed.handoff_runs.append(HandoffRun(target, item))
+                continue
             if tools_by_name is None:
                 tools_by_name = {tool.name: tool for tool in tools}
-            name = item.get("name")
             tool = tools_by_name.get(name) if isinstance(name, str) else None
             if tool is None:
                 raise ModelBehaviorError(
                     f"The model called tool {name!r}, which agent {agent.name!r} does not have "
-                    f"(its tools: {sorted(tools_by_name)})."
+                    f"(its tools: {sorted([*tools_by_name, *handoffs_by_name])})."
                 )
             call_item = ToolCallItem(agent, item)
             processed.new_items.append(call_item)

@@ -1,0 +1,65 @@
+"""`Agent.as_tool`: run an agent as a tool of another agent, as a nested run."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from ._config import DEFAULT_MAX_TURNS, RunConfig
+from ._hooks import RunHooks
+from ._naming import function_style_name
+from ._result import RunResult
+from ._run_context import RunContextWrapper, ToolContext
+from ._runner import run_in_context
+from ._tools import FunctionTool, function_tool
+from ._usage import Usage
+
+if TYPE_CHECKING:
+    from ._agent import Agent
+
+__all__ = ["agent_as_tool"]
+
+
+def agent_as_tool(
+    agent: Agent[Any],
+    *,
+    tool_name: str | None,
+    tool_description: str | None,
+    custom_output_extractor: Callable[[RunResult], str | Awaitable[str]] | None,
+    is_enabled: Any,
+    run_config: RunConfig | None,
+    max_turns: int | None,
+    hooks: RunHooks[Any] | None,
+) -> FunctionTool:
+    """See `Agent.as_tool`."""
+
+    async def run_agent(ctx: ToolContext[Any], input: str) -> Any:
+        """Send `input` to the agent and return its answer.
+
+        Args:
+            input: The request for the agent.
+        """
+        usage = Usage()
+        try:
+            result = await run_in_context(
+                agent,
+                input,
+                RunContextWrapper(ctx.context, usage),
+                max_turns=max_turns or DEFAULT_MAX_TURNS,
+                hooks=hooks,
+                run_config=run_config,
+            )
+        finally:  # requests made count even when the nested run fails or is cancelled
+            ctx.usage.add(usage)
+        if custom_output_extractor is None:
+            return result.final_output
+        output = custom_output_extractor(result)
+        return await output if inspect.isawaitable(output) else output
+
+    return function_tool(
+        run_agent,
+        name_override=tool_name or function_style_name(agent.name),
+        description_override=tool_description or agent.handoff_description or "",
+        is_enabled=is_enabled,
+    )
