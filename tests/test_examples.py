@@ -56,3 +56,12 @@ async def test_streaming(capsys: pytest.CaptureFixture[str]) -> None:
     assert outcome["answer"] == outcome["streamed_text"]
     assert outcome["kept"] == ["tool_call_item", "tool_call_output_item"]
     assert "[tool] BER->LIS: 129 EUR" in capsys.readouterr().out
+
+
+async def test_triage() -> None:
+    module = load("triage")
+    result: Any = await module.main()
+    assert result.last_agent.name == "Refunds"
+    assert result.final_output == "Pedimos desculpa, o reembolso está a caminho."
+    assert module.escalations == ["damaged delivery"]
+    assert result.usage.requests == 5  # triage 2, refunds 2, the translator tool 1
