@@ -164,8 +164,11 @@ async def test_run_config_model_overrides_agent_model() -> None:
     assert unused.calls == ()
 
 
-async def test_model_name_without_provider_is_a_user_error() -> None:
-    with pytest.raises(UserError, match="model provider"):
+async def test_model_name_without_an_api_key_is_a_user_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    with pytest.raises(UserError, match="OPENAI_API_KEY"):
         await Runner.run(Agent(name="a", model="gpt-4.1"), "x")
 
 

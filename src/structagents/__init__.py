@@ -9,6 +9,8 @@ from ._agent import StopAtTools as StopAtTools
 from ._agent import ToolsToFinalOutputFunction as ToolsToFinalOutputFunction
 from ._agent import ToolsToFinalOutputResult as ToolsToFinalOutputResult
 from ._config import DEFAULT_MAX_TURNS as DEFAULT_MAX_TURNS
+from ._config import CallModelData as CallModelData
+from ._config import ModelInputData as ModelInputData
 from ._config import RunConfig as RunConfig
 from ._config import ToolExecutionConfig as ToolExecutionConfig
 from ._events import AgentUpdatedStreamEvent as AgentUpdatedStreamEvent
@@ -54,15 +56,26 @@ from .exceptions import AgentsException as AgentsException
 from .exceptions import InputGuardrailTripwireTriggered as InputGuardrailTripwireTriggered
 from .exceptions import MaxTurnsExceeded as MaxTurnsExceeded
 from .exceptions import ModelBehaviorError as ModelBehaviorError
+from .exceptions import ModelConnectionError as ModelConnectionError
+from .exceptions import ModelProviderError as ModelProviderError
+from .exceptions import ModelRateLimitError as ModelRateLimitError
 from .exceptions import OutputGuardrailTripwireTriggered as OutputGuardrailTripwireTriggered
 from .exceptions import RunErrorDetails as RunErrorDetails
 from .exceptions import RunTimeoutError as RunTimeoutError
 from .exceptions import ToolTimeoutError as ToolTimeoutError
 from .exceptions import UserError as UserError
+from .models._openai_shared import set_default_openai_api as set_default_openai_api
+from .models._openai_shared import set_default_openai_client as set_default_openai_client
+from .models._openai_shared import set_default_openai_key as set_default_openai_key
 from .models.interface import Model as Model
 from .models.interface import ModelProvider as ModelProvider
 from .models.interface import ModelResponse as ModelResponse
 from .models.interface import ModelTracing as ModelTracing
+from .models.openai_chat import OpenAIChatCompletionsModel as OpenAIChatCompletionsModel
+from .models.openai_responses import OpenAIResponsesModel as OpenAIResponsesModel
+from .models.provider import MultiProvider as MultiProvider
+from .models.provider import MultiProviderMap as MultiProviderMap
+from .models.provider import OpenAIProvider as OpenAIProvider
 from .models.settings import ModelSettings as ModelSettings
 
 __version__ = "0.1.0"
@@ -73,6 +86,7 @@ __all__ = [
     "AgentOutputSchema",
     "AgentUpdatedStreamEvent",
     "AgentsException",
+    "CallModelData",
     "DEFAULT_MAX_TURNS",
     "FunctionTool",
     "FunctionToolResult",
@@ -89,10 +103,19 @@ __all__ = [
     "MessageOutputItem",
     "Model",
     "ModelBehaviorError",
+    "ModelConnectionError",
+    "ModelInputData",
     "ModelProvider",
+    "ModelProviderError",
+    "ModelRateLimitError",
     "ModelResponse",
     "ModelSettings",
     "ModelTracing",
+    "MultiProvider",
+    "MultiProviderMap",
+    "OpenAIChatCompletionsModel",
+    "OpenAIProvider",
+    "OpenAIResponsesModel",
     "OutputGuardrail",
     "OutputGuardrailResult",
     "OutputGuardrailTripwireTriggered",
@@ -128,4 +151,7 @@ __all__ = [
     "input_guardrail",
     "open_run",
     "output_guardrail",
+    "set_default_openai_api",
+    "set_default_openai_client",
+    "set_default_openai_key",
 ]

@@ -3,19 +3,55 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias
 
 from ._guardrails import InputGuardrail, OutputGuardrail
 from ._handoffs import HandoffHistoryMapper, HandoffInputFilter
+from ._run_context import TContext
 from .exceptions import UserError
 from .models.interface import Model, ModelProvider
+from .models.provider import MultiProvider
 from .models.settings import ModelSettings
 
-__all__ = ["DEFAULT_MAX_TURNS", "RunConfig", "ToolExecutionConfig"]
+if TYPE_CHECKING:
+    from ._agent import Agent
+    from ._items import TResponseInputItem
+
+__all__ = [
+    "DEFAULT_MAX_TURNS",
+    "CallModelData",
+    "CallModelInputFilter",
+    "ModelInputData",
+    "RunConfig",
+    "ToolExecutionConfig",
+]
 
 DEFAULT_MAX_TURNS = 10
 """How many model calls a run may make unless `max_turns` says otherwise."""
+
+
+@dataclass
+class ModelInputData:
+    """The instructions and input items of one model call."""
+
+    input: list[TResponseInputItem]
+    instructions: str | None
+
+
+@dataclass
+class CallModelData(Generic[TContext]):
+    """What `RunConfig.call_model_input_filter` receives before each model call."""
+
+    model_data: ModelInputData
+    agent: Agent[Any]
+    context: TContext | None
+
+
+CallModelInputFilter: TypeAlias = Callable[
+    [CallModelData[Any]], "ModelInputData | Awaitable[ModelInputData]"
+]
 
 
 @dataclass
@@ -29,8 +65,11 @@ class ToolExecutionConfig:
 class RunConfig:
     """Settings for one run.
 
-    - `model`, `model_provider`, `model_settings`: override every agent's model; settings are
-      merged over the agent's (`ModelSettings.resolve`).
+    - `model`, `model_settings`: override every agent's model; settings are merged over the
+      agent's (`ModelSettings.resolve`). `model_provider` turns model names into models
+      (default `MultiProvider`: OpenAI, created on first use).
+    - `call_model_input_filter(CallModelData) -> ModelInputData`: rewrite the instructions and
+      input right before every model call (sync or async).
     - `input_guardrails` / `output_guardrails`: run in addition to the agents' own.
     - `max_concurrent_tools`: at most this many tool calls run at once (a shared
       `anyio.CapacityLimiter`); the rest wait their turn. `tool_execution` is the reference
@@ -49,8 +88,9 @@ class RunConfig:
     """
 
     model: str | Model | None = None
-    model_provider: ModelProvider | None = None
+    model_provider: ModelProvider = field(default_factory=MultiProvider)
     model_settings: ModelSettings | None = None
+    call_model_input_filter: CallModelInputFilter | None = None
     input_guardrails: list[InputGuardrail[Any]] = field(default_factory=list)
     output_guardrails: list[OutputGuardrail[Any]] = field(default_factory=list)
     handoff_input_filter: HandoffInputFilter | None = None

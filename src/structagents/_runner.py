@@ -43,6 +43,9 @@ class Runner:
         max_turns: int = DEFAULT_MAX_TURNS,
         hooks: RunHooks[TContext] | None = None,
         run_config: RunConfig | None = None,
+        previous_response_id: str | None = None,
+        auto_previous_response_id: bool = False,
+        conversation_id: str | None = None,
     ) -> RunResult:
         """Run `starting_agent` on `input` until it produces a final output.
 
@@ -58,6 +61,9 @@ class Runner:
             max_turns=max_turns,
             hooks=hooks,
             run_config=run_config,
+            previous_response_id=previous_response_id,
+            auto_previous_response_id=auto_previous_response_id,
+            conversation_id=conversation_id,
         )
 
     @classmethod
@@ -70,6 +76,9 @@ class Runner:
         max_turns: int = DEFAULT_MAX_TURNS,
         hooks: RunHooks[TContext] | None = None,
         run_config: RunConfig | None = None,
+        previous_response_id: str | None = None,
+        auto_previous_response_id: bool = False,
+        conversation_id: str | None = None,
     ) -> RunResultStreaming:
         """A streamed run, started by entering it:
 
@@ -87,6 +96,9 @@ class Runner:
             max_turns=max_turns,
             hooks=hooks,
             run_config=run_config,
+            previous_response_id=previous_response_id,
+            auto_previous_response_id=auto_previous_response_id,
+            conversation_id=conversation_id,
         )
 
     @classmethod
@@ -99,6 +111,9 @@ class Runner:
         max_turns: int = DEFAULT_MAX_TURNS,
         hooks: RunHooks[TContext] | None = None,
         run_config: RunConfig | None = None,
+        previous_response_id: str | None = None,
+        auto_previous_response_id: bool = False,
+        conversation_id: str | None = None,
         backend: Literal["asyncio", "trio"] = "asyncio",
     ) -> RunResult:
         """`Runner.run` for code without an event loop: starts one with `anyio.run`.
@@ -129,6 +144,9 @@ class Runner:
             max_turns=max_turns,
             hooks=hooks,
             run_config=run_config,
+            previous_response_id=previous_response_id,
+            auto_previous_response_id=auto_previous_response_id,
+            conversation_id=conversation_id,
         )
         return anyio.run(run, backend=backend)
 
@@ -141,12 +159,23 @@ async def run_in_context(
     max_turns: int,
     hooks: RunHooks[Any] | None,
     run_config: RunConfig | None,
+    previous_response_id: str | None = None,
+    auto_previous_response_id: bool = False,
+    conversation_id: str | None = None,
 ) -> RunResult:
     """`Runner.run` with a context wrapper of the caller's (nested runs share usage this way)."""
     check_run_args(starting_agent, input, max_turns)
     config = run_config if run_config is not None else RunConfig()
     env = RunEnv.create(config, hooks)
-    state = RunState.start(starting_agent, input, context_wrapper, max_turns)
+    state = RunState.start(
+        starting_agent,
+        input,
+        context_wrapper,
+        max_turns,
+        previous_response_id=previous_response_id,
+        auto_previous_response_id=auto_previous_response_id,
+        conversation_id=conversation_id,
+    )
     with public_errors(state):
         return await within(config.run_timeout, partial(run_loop, env, state))
     raise AssertionError("unreachable")  # pragma: no cover

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ._items import ItemHelpers, RunItem, TResponseInputItem
 from ._result import RunResult
 from ._run_context import RunContextWrapper
-from .exceptions import RunErrorDetails
+from .exceptions import RunErrorDetails, UserError
 
 if TYPE_CHECKING:
     from ._agent import Agent
@@ -41,6 +41,12 @@ class RunState:
     input_guardrail_results: list[InputGuardrailResult] = field(default_factory=list)
     output_guardrail_results: list[OutputGuardrailResult] = field(default_factory=list)
     history: list[TResponseInputItem] = field(default_factory=list)
+    previous_response_id: str | None = None
+    """The response the next model call continues from (server-managed conversation)."""
+    auto_previous_response_id: bool = False
+    conversation_id: str | None = None
+    server_known: int = 0
+    """How many leading `history` items the server already holds; only the rest is sent."""
     history_base: int = 0
     """How many leading `history` items are the base a handoff filter sees as input history;
     the rest are the inputs of `generated_items[items_base:]`."""
@@ -53,13 +59,25 @@ class RunState:
         input: str | list[TResponseInputItem],
         context_wrapper: RunContextWrapper[Any],
         max_turns: int,
+        *,
+        previous_response_id: str | None = None,
+        auto_previous_response_id: bool = False,
+        conversation_id: str | None = None,
     ) -> RunState:
         """The state before the first turn."""
+        if conversation_id is not None and previous_response_id is not None:
+            raise UserError(
+                "Pass conversation_id or previous_response_id, not both: the conversation "
+                "already continues from its latest response."
+            )
         return cls(
             current_agent=agent,
             original_input=input,
             context_wrapper=context_wrapper,
             max_turns=max_turns,
+            previous_response_id=previous_response_id,
+            auto_previous_response_id=auto_previous_response_id,
+            conversation_id=conversation_id,
             history=(history := ItemHelpers.input_to_new_input_list(input)),
             history_base=len(history),
         )
@@ -70,11 +88,36 @@ class RunState:
             self.generated_items.append(item)
             self.history.append(item.to_input_item())
 
+    @property
+    def server_manages_conversation(self) -> bool:
+        """Whether the provider keeps the conversation, so each call sends only new items."""
+        return (
+            self.previous_response_id is not None
+            or self.auto_previous_response_id
+            or self.conversation_id is not None
+        )
+
+    def model_input(self) -> list[TResponseInputItem]:
+        """What the next model call sends: all of `history`, or only what the server lacks."""
+        return self.history[self.server_known :]
+
+    def record_response(self, response: ModelResponse) -> None:
+        """Remember a model reply (and, when chaining, continue from it next time)."""
+        self.model_responses.append(response)
+        if self.server_manages_conversation and self.conversation_id is None:
+            self.previous_response_id = response.response_id
+
+    def mark_sent(self) -> None:
+        """Everything in `history` so far is held by the server (for server-managed runs)."""
+        if self.server_manages_conversation:
+            self.server_known = len(self.history)
+
     def rebase_history(self, history: list[TResponseInputItem]) -> None:
         """Make `history` the model input from now on (after a filtered handoff)."""
         self.history = history
         self.history_base = len(history)
         self.items_base = len(self.generated_items)
+        self.mark_sent()
 
     def to_result(self, final_output: Any) -> RunResult:
         """The `RunResult` of a run that ended with `final_output`."""

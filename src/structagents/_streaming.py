@@ -59,11 +59,22 @@ class RunResultStreaming:
         max_turns: int,
         hooks: RunHooks[TContext] | None = None,
         run_config: RunConfig | None = None,
+        previous_response_id: str | None = None,
+        auto_previous_response_id: bool = False,
+        conversation_id: str | None = None,
     ) -> None:
         check_run_args(starting_agent, input, max_turns)
         self._config = run_config if run_config is not None else RunConfig()
         self._env = RunEnv.create(self._config, hooks)
-        self._state = RunState.start(starting_agent, input, RunContextWrapper(context), max_turns)
+        self._state = RunState.start(
+            starting_agent,
+            input,
+            RunContextWrapper(context),
+            max_turns,
+            previous_response_id=previous_response_id,
+            auto_previous_response_id=auto_previous_response_id,
+            conversation_id=conversation_id,
+        )
         self._exit_stack: AsyncExitStack | None = None
         self._receive: MemoryObjectReceiveStream[StreamEvent] | None = None
         self._outcome: RunOutcome | None = None
@@ -214,6 +225,9 @@ async def open_run(
     max_turns: int = DEFAULT_MAX_TURNS,
     hooks: RunHooks[TContext] | None = None,
     run_config: RunConfig | None = None,
+    previous_response_id: str | None = None,
+    auto_previous_response_id: bool = False,
+    conversation_id: str | None = None,
 ) -> AsyncIterator[RunResultStreaming]:
     """Run `starting_agent` inside this block, streaming its events.
 
@@ -231,5 +245,8 @@ async def open_run(
         max_turns=max_turns,
         hooks=hooks,
         run_config=run_config,
+        previous_response_id=previous_response_id,
+        auto_previous_response_id=auto_previous_response_id,
+        conversation_id=conversation_id,
     ) as stream:
         yield stream

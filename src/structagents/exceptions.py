@@ -11,6 +11,9 @@ Every error a run raises on purpose derives from `AgentsException`:
      ├── OutputGuardrailTripwireTriggered  an output guardrail tripped
      ├── ToolTimeoutError                  a tool with `timeout_behavior="raise_exception"`
      │                                     ran past its timeout
+     ├── ModelProviderError                the model's API failed (status code, request id)
+     │    ├── ModelRateLimitError          HTTP 429, after the client's own retries
+     │    └── ModelConnectionError         no answer: connection failed or timed out
      └── RunTimeoutError                   `RunConfig.run_timeout` elapsed; also a builtin
                                            `TimeoutError`, so `except TimeoutError` catches it
 
@@ -42,6 +45,9 @@ __all__ = [
     "InputGuardrailTripwireTriggered",
     "MaxTurnsExceeded",
     "ModelBehaviorError",
+    "ModelConnectionError",
+    "ModelProviderError",
+    "ModelRateLimitError",
     "OutputGuardrailTripwireTriggered",
     "RunErrorDetails",
     "RunTimeoutError",
@@ -101,6 +107,38 @@ class UserError(AgentsException):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class ModelProviderError(AgentsException):
+    """The model provider's API returned an error (raised `from` the provider's exception).
+
+    `status_code` and `request_id` are the HTTP status and the provider's request id, when known;
+    `body` is the parsed error body.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        request_id: str | None = None,
+        code: str | None = None,
+        body: object = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.request_id = request_id
+        self.code = code
+        self.body = body
+
+
+class ModelRateLimitError(ModelProviderError):
+    """The provider kept answering 429 (rate limited) after the client's retries."""
+
+
+class ModelConnectionError(ModelProviderError):
+    """The provider could not be reached, or did not answer in time."""
 
 
 class ToolTimeoutError(AgentsException):

@@ -10,7 +10,6 @@ import anyio
 from .._agent import Agent
 from .._config import RunConfig
 from .._hooks import RunHooks
-from ..exceptions import UserError
 from ..models.interface import Model
 
 if TYPE_CHECKING:
@@ -48,12 +47,4 @@ class RunEnv:
         chosen = self.config.model if self.config.model is not None else agent.model
         if isinstance(chosen, Model):
             return chosen
-        provider = self.config.model_provider
-        if provider is None:
-            raise UserError(
-                f"Agent {agent.name!r} names its model ({chosen!r}) but the run has no model "
-                "provider to resolve names. Pass a Model instance as Agent.model or "
-                "RunConfig.model (for tests, structagents.testing.ScriptedModel), or set "
-                "RunConfig.model_provider."
-            )
-        return provider.get_model(chosen)
+        return self.config.model_provider.get_model(chosen)

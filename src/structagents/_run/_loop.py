@@ -48,10 +48,11 @@ async def run_loop(env: RunEnv, state: RunState) -> RunResult:
             response = await first_turn_response(env, state, agent, model_call)
         else:
             response = await model_call()
-        state.model_responses.append(response)
+        state.record_response(response)
         processed = process_response(agent, response, tools, handoffs)
         turn_start = len(state.generated_items)
         state.add_items(processed.new_items)
+        state.mark_sent()
         if events is not None:
             await events.items(processed.new_items)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from .._agent import Agent
+from .._config import CallModelData, CallModelInputFilter, ModelInputData
 from .._handoffs import Handoff
 from .._items import (
     HandoffCallItem,
@@ -15,12 +17,13 @@ from .._items import (
     ReasoningItem,
     RunItem,
     ToolCallItem,
+    TResponseInputItem,
     TResponseOutputItem,
 )
 from .._output_schema import output_schema_for
 from .._state import RunState
 from .._tools import FunctionTool, Tool
-from ..exceptions import ModelBehaviorError
+from ..exceptions import ModelBehaviorError, UserError
 from ..models.interface import ModelResponse, ModelTracing
 from . import _lifecycle as lifecycle
 from ._env import RunEnv
@@ -75,7 +78,12 @@ async def call_model(
     model = env.model_for(agent)
     settings = agent.model_settings.resolve(env.config.model_settings)
     system_prompt = await agent.get_system_prompt(ctx)
-    model_input = list(state.history)
+    model_input = state.model_input()
+    input_filter = env.config.call_model_input_filter
+    if input_filter is not None:
+        model_input, system_prompt = await _filtered_input(
+            input_filter, ModelInputData(model_input, system_prompt), agent, ctx.context
+        )
     await lifecycle.llm_start(env, ctx, agent, system_prompt, model_input)
     args: tuple[Any, ...] = (
         system_prompt,
@@ -87,8 +95,8 @@ async def call_model(
         ModelTracing.DISABLED,
     )
     options: dict[str, Any] = {
-        "previous_response_id": None,
-        "conversation_id": None,
+        "previous_response_id": state.previous_response_id,
+        "conversation_id": state.conversation_id,
         "prompt": None,
     }
     if env.events is None:
@@ -98,6 +106,23 @@ async def call_model(
     ctx.usage.add(response.usage)
     await lifecycle.llm_end(env, ctx, agent, response)
     return response
+
+
+async def _filtered_input(
+    input_filter: CallModelInputFilter,
+    data: ModelInputData,
+    agent: Agent[Any],
+    context: Any,
+) -> tuple[list[TResponseInputItem], str | None]:
+    result = input_filter(CallModelData(model_data=data, agent=agent, context=context))
+    if inspect.isawaitable(result):
+        result = await result
+    if not isinstance(result, ModelInputData):
+        raise UserError(
+            "RunConfig.call_model_input_filter must return a ModelInputData(input=..., "
+            f"instructions=...), not {type(result).__name__}."
+        )
+    return list(result.input), result.instructions
 
 
 async def _streamed_response(

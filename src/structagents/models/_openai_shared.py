@@ -1,0 +1,187 @@
+"""What the OpenAI models share: the client, error mapping, and request pieces.
+
+The `openai` package is imported only here and only when a client is needed, so
+`import structagents` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+import anyio
+
+from ..exceptions import (
+    ModelConnectionError,
+    ModelProviderError,
+    ModelRateLimitError,
+    UserError,
+)
+
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
+
+    from .._handoffs import Handoff
+    from .._output_schema import AgentOutputSchema
+    from .._tools import Tool
+    from .settings import ModelSettings
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "create_client",
+    "default_client",
+    "extra_options",
+    "close_quietly",
+    "mapped_errors",
+    "merge_extras",
+    "output_format",
+    "set_default_openai_api",
+    "set_default_openai_client",
+    "set_default_openai_key",
+]
+
+T = TypeVar("T")
+
+DEFAULT_MODEL = os.environ.get("OPENAI_DEFAULT_MODEL", "gpt-4.1")
+"""The model used when an agent names none (env `OPENAI_DEFAULT_MODEL` overrides)."""
+
+_defaults: dict[str, Any] = {"client": None, "key": None, "api": "responses"}
+_CLOSE_TIMEOUT = 5.0
+
+
+def set_default_openai_key(key: str) -> None:
+    """The API key for OpenAI clients structagents creates (instead of `OPENAI_API_KEY`)."""
+    _defaults["key"] = key
+
+
+def set_default_openai_client(client: AsyncOpenAI) -> None:
+    """Use `client` (any OpenAI-compatible base URL, retries, auth) for model names."""
+    _defaults["client"] = client
+
+
+def set_default_openai_api(api: Literal["responses", "chat_completions"]) -> None:
+    """Which API model names use by default: Responses (default) or Chat Completions."""
+    if api not in ("responses", "chat_completions"):
+        raise UserError("set_default_openai_api takes 'responses' or 'chat_completions'.")
+    _defaults["api"] = api
+
+
+def default_api() -> str:
+    return str(_defaults["api"])
+
+
+def default_client() -> AsyncOpenAI | None:
+    client: AsyncOpenAI | None = _defaults["client"]
+    return client
+
+
+def create_client(
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    organization: str | None = None,
+    project: str | None = None,
+    max_retries: int | None = None,
+    timeout: float | None = None,
+) -> AsyncOpenAI:
+    """A new `AsyncOpenAI` client; a missing API key is a `UserError` that says what to set."""
+    from openai import AsyncOpenAI, OpenAIError
+
+    options: dict[str, Any] = {
+        "api_key": api_key or _defaults["key"] or os.environ.get("OPENAI_API_KEY"),
+        "base_url": base_url,
+        "organization": organization,
+        "project": project,
+    }
+    if max_retries is not None:
+        options["max_retries"] = max_retries
+    if timeout is not None:
+        options["timeout"] = timeout
+    try:
+        return AsyncOpenAI(**options)
+    except OpenAIError as exc:
+        raise UserError(
+            "No OpenAI API key: set OPENAI_API_KEY, call set_default_openai_key(), or pass "
+            "api_key= / openai_client= to OpenAIProvider (for a local OpenAI-compatible "
+            "server, any non-empty key works)."
+        ) from exc
+
+
+@contextmanager
+def mapped_errors() -> Iterator[None]:
+    """Re-raise the `openai` SDK's errors as our `ModelProviderError` family (`from` them)."""
+    import openai
+
+    try:
+        yield
+    except openai.APIStatusError as exc:
+        kind = ModelRateLimitError if exc.status_code == 429 else ModelProviderError
+        raise kind(
+            f"{type(exc).__name__} ({exc.status_code}): {exc.message}",
+            status_code=exc.status_code,
+            request_id=exc.request_id,
+            code=exc.code,
+            body=exc.body,
+        ) from exc
+    except openai.APIConnectionError as exc:
+        raise ModelConnectionError(f"{type(exc).__name__}: {exc}") from exc
+    except openai.APIError as exc:
+        raise ModelProviderError(
+            f"{type(exc).__name__}: {exc.message}", code=exc.code, body=exc.body
+        ) from exc
+
+
+async def close_quietly(close: Callable[[], Awaitable[Any]]) -> None:
+    """Close an HTTP stream even while being cancelled (bounded, so it cannot hang)."""
+    with anyio.move_on_after(_CLOSE_TIMEOUT, shield=True):
+        await close()
+
+
+def extra_options(settings: ModelSettings) -> Any:
+    """The per-request options (`extra_headers`, `extra_query`) for `client.post`.
+
+    (Typed `Any`: the SDK's `RequestOptions` TypedDict is private.)"""
+    options: dict[str, Any] = {}
+    if settings.extra_headers:
+        options["headers"] = dict(settings.extra_headers)
+    if settings.extra_query:
+        options["params"] = dict(settings.extra_query)
+    return options
+
+
+def merge_extras(body: dict[str, Any], settings: ModelSettings) -> dict[str, Any]:
+    """Lay `extra_args` and `extra_body` over a request body."""
+    if settings.extra_args:
+        body.update(settings.extra_args)
+    if settings.extra_body:
+        body.update(settings.extra_body)
+    return body
+
+
+def function_schema_of(tool: Tool) -> tuple[str, str, dict[str, Any], bool]:
+    """Name, description, parameters and strictness of a function tool."""
+    return tool.name, tool.description, tool.params_json_schema, tool.strict_json_schema
+
+
+def handoff_schema_of(handoff: Handoff[Any]) -> tuple[str, str, dict[str, Any], bool]:
+    """A handoff as a function tool: name, description, parameters and strictness."""
+    return (
+        handoff.tool_name,
+        handoff.tool_description,
+        handoff.input_json_schema,
+        handoff.strict_json_schema,
+    )
+
+
+def output_format(schema: AgentOutputSchema | None) -> dict[str, Any] | None:
+    """The JSON-schema response format for a structured `output_type`, if any."""
+    if schema is None or schema.is_plain_text():
+        return None
+    return {
+        "type": "json_schema",
+        "name": "final_output",
+        "schema": schema.json_schema(),
+        "strict": schema.strict_json_schema,
+    }

@@ -1,0 +1,211 @@
+"""`OpenAIResponsesModel`: the OpenAI Responses API over the `openai` SDK's HTTP client.
+
+Request bodies are built from our history items (already Responses-API JSON) and sent with
+`client.post`, skipping the SDK's per-item parameter transformation, which is linear in the
+history and dominates long runs. Auth, base URL, retries and error types stay the SDK's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from ..exceptions import ModelProviderError
+from ._openai_shared import (
+    close_quietly,
+    create_client,
+    extra_options,
+    function_schema_of,
+    handoff_schema_of,
+    mapped_errors,
+    merge_extras,
+    output_format,
+)
+from .interface import Model, ModelResponse, ModelTracing
+
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
+
+    from .._handoffs import Handoff
+    from .._items import TResponseInputItem
+    from .._output_schema import AgentOutputSchema
+    from .._tools import Tool
+    from .settings import ModelSettings
+
+__all__ = ["OpenAIResponsesModel"]
+
+_FAILED_EVENTS = frozenset({"response.failed", "response.incomplete", "error"})
+
+
+class OpenAIResponsesModel(Model):
+    """A model served by the OpenAI Responses API (`POST /responses`)."""
+
+    def __init__(self, model: str, openai_client: AsyncOpenAI | None = None) -> None:
+        self.model = model
+        self._client = openai_client
+
+    @property
+    def client(self) -> AsyncOpenAI:
+        """The `AsyncOpenAI` client (created from the environment on first use)."""
+        if self._client is None:
+            self._client = create_client()
+        return self._client
+
+    async def get_response(
+        self,
+        system_instructions: str | None,
+        input: str | list[TResponseInputItem],
+        model_settings: ModelSettings,
+        tools: list[Tool],
+        output_schema: AgentOutputSchema | None,
+        handoffs: list[Handoff[Any]],
+        tracing: ModelTracing,
+        *,
+        previous_response_id: str | None,
+        conversation_id: str | None,
+        prompt: Any | None,
+    ) -> ModelResponse:
+        body = self.build_body(
+            system_instructions, input, model_settings, tools, output_schema, handoffs,
+            previous_response_id=previous_response_id, conversation_id=conversation_id,
+            prompt=prompt, stream=False,
+        )  # fmt: skip
+        with mapped_errors():
+            data = await self.client.post(
+                "/responses", body=body, cast_to=object, options=extra_options(model_settings)
+            )
+        return ModelResponse.from_response_json(_checked(data))
+
+    async def stream_response(
+        self,
+        system_instructions: str | None,
+        input: str | list[TResponseInputItem],
+        model_settings: ModelSettings,
+        tools: list[Tool],
+        output_schema: AgentOutputSchema | None,
+        handoffs: list[Handoff[Any]],
+        tracing: ModelTracing,
+        *,
+        previous_response_id: str | None,
+        conversation_id: str | None,
+        prompt: Any | None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        from openai import AsyncStream
+
+        body = self.build_body(
+            system_instructions, input, model_settings, tools, output_schema, handoffs,
+            previous_response_id=previous_response_id, conversation_id=conversation_id,
+            prompt=prompt, stream=True,
+        )  # fmt: skip
+        with mapped_errors():
+            stream = await self.client.post(
+                "/responses",
+                body=body,
+                cast_to=object,
+                options=extra_options(model_settings),
+                stream=True,
+                stream_cls=AsyncStream[object],
+            )
+        try:
+            with mapped_errors():
+                async for event in stream:
+                    if not isinstance(event, dict):
+                        continue
+                    if event.get("type") in _FAILED_EVENTS:
+                        _raise_failed(event)
+                    yield event
+        finally:
+            await close_quietly(stream.close)
+
+    def build_body(
+        self,
+        system_instructions: str | None,
+        input: str | list[TResponseInputItem],
+        settings: ModelSettings,
+        tools: list[Tool],
+        output_schema: AgentOutputSchema | None,
+        handoffs: list[Handoff[Any]],
+        *,
+        previous_response_id: str | None,
+        conversation_id: str | None,
+        prompt: Any | None,
+        stream: bool,
+    ) -> dict[str, Any]:
+        """The JSON body of a `POST /responses` request."""
+        body: dict[str, Any] = {"model": self.model, "input": input}
+        if system_instructions is not None:
+            body["instructions"] = system_instructions
+        tool_specs = [_function_tool(*function_schema_of(t)) for t in tools]
+        tool_specs += [_function_tool(*handoff_schema_of(h)) for h in handoffs]
+        if tool_specs:
+            body["tools"] = tool_specs
+        text: dict[str, Any] = {}
+        response_format = output_format(output_schema)
+        if response_format is not None:
+            text["format"] = response_format
+        if settings.verbosity is not None:
+            text["verbosity"] = settings.verbosity
+        if text:
+            body["text"] = text
+        for key, value in (
+            ("previous_response_id", previous_response_id),
+            ("conversation", conversation_id),
+            ("prompt", prompt),
+            ("temperature", settings.temperature),
+            ("top_p", settings.top_p),
+            ("max_output_tokens", settings.max_tokens),
+            ("tool_choice", _tool_choice(settings.tool_choice)),
+            ("parallel_tool_calls", settings.parallel_tool_calls if tool_specs else None),
+            ("truncation", settings.truncation),
+            ("reasoning", _plain(settings.reasoning)),
+            ("metadata", settings.metadata),
+            ("store", settings.store),
+            ("include", settings.response_include),
+            ("top_logprobs", settings.top_logprobs),
+        ):
+            if value is not None:
+                body[key] = value
+        if stream:
+            body["stream"] = True
+        return merge_extras(body, settings)
+
+
+def _function_tool(
+    name: str, description: str, parameters: dict[str, Any], strict: bool
+) -> dict[str, Any]:
+    return {
+        "type": "function",
+        "name": name,
+        "description": description,
+        "parameters": parameters,
+        "strict": strict,
+    }
+
+
+def _tool_choice(choice: Any) -> Any:
+    if choice is None or isinstance(choice, dict) or choice in ("auto", "required", "none"):
+        return choice
+    return {"type": "function", "name": choice}
+
+
+def _plain(value: Any) -> Any:
+    dump = getattr(value, "model_dump", None)
+    return dump(exclude_none=True) if callable(dump) else value
+
+
+def _checked(data: object) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ModelProviderError(f"The Responses API returned {type(data).__name__}, not JSON.")
+    if data.get("status") == "failed" or data.get("error"):
+        _raise_failed({"response": data})
+    return data
+
+
+def _raise_failed(event: dict[str, Any]) -> NoReturn:
+    response = event.get("response") or {}
+    error = event.get("error") or response.get("error") or {}
+    details = response.get("incomplete_details") or {}
+    message = error.get("message") or details.get("reason") or event.get("message") or "failed"
+    raise ModelProviderError(
+        f"The model's response failed: {message}", code=error.get("code"), body=event
+    )

@@ -1,0 +1,125 @@
+"""What each model call receives: chaining on server state, and call_model_input_filter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from structagents import (
+    Agent,
+    CallModelData,
+    ModelInputData,
+    RunConfig,
+    Runner,
+    UserError,
+    function_tool,
+    open_run,
+)
+from structagents.testing import ModelStep, ScriptedModel, assistant_message, function_call
+
+
+@function_tool
+def add(a: int, b: int) -> int:
+    return a + b
+
+
+def tool_then_answer() -> ScriptedModel:
+    return ScriptedModel(
+        [
+            ModelStep(
+                output=[function_call("add", {"a": 1, "b": 2}, call_id="c1")], response_id="r1"
+            ),
+            ModelStep(output=[assistant_message("3")], response_id="r2"),
+        ]
+    )
+
+
+async def test_previous_response_id_sends_only_new_items() -> None:
+    model = tool_then_answer()
+    result = await Runner.run(
+        Agent(name="a", model=model, tools=[add]), "1+2?", previous_response_id="r0"
+    )
+    first, second = model.calls
+    assert (first.previous_response_id, first.input) == (
+        "r0",
+        [{"role": "user", "content": "1+2?"}],
+    )
+    assert second.previous_response_id == "r1"
+    assert second.input == [{"type": "function_call_output", "call_id": "c1", "output": "3"}]
+    assert result.last_response_id == "r2"
+    # The run's own record is complete.
+    assert len(result.to_input_list()) == 4
+
+
+async def test_auto_previous_response_id_chains_after_the_first_call() -> None:
+    model = tool_then_answer()
+    await Runner.run(
+        Agent(name="a", model=model, tools=[add]), "1+2?", auto_previous_response_id=True
+    )
+    first, second = model.calls
+    assert (first.previous_response_id, len(first.input)) == (None, 1)
+    assert (second.previous_response_id, len(second.input)) == ("r1", 1)
+
+
+async def test_conversation_id_sends_new_items_with_the_conversation() -> None:
+    model = tool_then_answer()
+    async with open_run(
+        Agent(name="a", model=model, tools=[add]), "1+2?", conversation_id="conv_1"
+    ) as stream:
+        async for _ in stream:
+            pass
+    first, second = model.calls
+    assert [c.conversation_id for c in model.calls] == ["conv_1", "conv_1"]
+    assert [c.previous_response_id for c in model.calls] == [None, None]
+    assert len(first.input) == 1
+    assert second.input == [{"type": "function_call_output", "call_id": "c1", "output": "3"}]
+
+
+async def test_without_server_state_every_call_sends_the_whole_history() -> None:
+    model = tool_then_answer()
+    await Runner.run(Agent(name="a", model=model, tools=[add]), "1+2?")
+    assert [len(c.input) for c in model.calls] == [1, 3]
+    assert [c.previous_response_id for c in model.calls] == [None, None]
+
+
+async def test_conversation_and_previous_response_are_exclusive() -> None:
+    with pytest.raises(UserError, match="not both"):
+        await Runner.run(
+            Agent(name="a", model=ScriptedModel([])),
+            "x",
+            conversation_id="c",
+            previous_response_id="r",
+        )
+
+
+async def test_call_model_input_filter_rewrites_every_call() -> None:
+    seen: list[tuple[str, int]] = []
+
+    async def trim(data: CallModelData[Any]) -> ModelInputData:
+        seen.append((data.agent.name, len(data.model_data.input)))
+        context = data.context
+        assert context is not None
+        return ModelInputData(
+            input=data.model_data.input[-1:],
+            instructions=f"{data.model_data.instructions} (user {context['user']})",
+        )
+
+    model = tool_then_answer()
+    agent = Agent(name="calc", instructions="Add.", model=model, tools=[add])
+    result = await Runner.run(
+        agent,
+        "1+2?",
+        context={"user": "ada"},
+        run_config=RunConfig(call_model_input_filter=trim),
+    )
+    assert seen == [("calc", 1), ("calc", 3)]
+    assert [c.system_instructions for c in model.calls] == ["Add. (user ada)"] * 2
+    assert [len(c.input) for c in model.calls] == [1, 1]
+    assert len(result.to_input_list()) == 4
+
+
+async def test_call_model_input_filter_must_return_model_input_data() -> None:
+    config = RunConfig(call_model_input_filter=lambda data: data.model_data.input)  # type: ignore[arg-type,return-value]
+    with pytest.raises(UserError, match="ModelInputData"):
+        await Runner.run(Agent(name="a", model=ScriptedModel(["x"])), "x", run_config=config)
