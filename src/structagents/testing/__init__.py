@@ -1,5 +1,9 @@
-"""Test doubles for agents: `ScriptedModel` replays scripted replies and records each call."""
+"""Test doubles for agents: `ScriptedModel` replays scripted replies and records each call;
+`FakeOpenAIServer` serves scripted replies over real loopback HTTP in the OpenAI wire format."""
 
+from ._fake_openai import FakeOpenAIServer as FakeOpenAIServer
+from ._fake_openai import Fault as Fault
+from ._fake_openai import RecordedRequest as RecordedRequest
 from ._scripted_model import InvalidModelStep as InvalidModelStep
 from ._scripted_model import ModelCall as ModelCall
 from ._scripted_model import ModelScriptError as ModelScriptError
@@ -12,10 +16,13 @@ from ._scripted_model import function_call as function_call
 from ._scripted_model import handoff_call as handoff_call
 
 __all__ = [
+    "FakeOpenAIServer",
+    "Fault",
     "InvalidModelStep",
     "ModelCall",
     "ModelScriptError",
     "ModelStep",
+    "RecordedRequest",
     "ScriptedModel",
     "UnconsumedModelSteps",
     "UnexpectedModelCall",
