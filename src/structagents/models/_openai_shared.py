@@ -6,8 +6,9 @@ The `openai` package is imported only here and only when a client is needed, so
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -33,13 +34,13 @@ __all__ = [
     "create_client",
     "default_client",
     "extra_options",
-    "close_quietly",
     "mapped_errors",
     "merge_extras",
     "output_format",
     "set_default_openai_api",
     "set_default_openai_client",
     "set_default_openai_key",
+    "stream_events",
 ]
 
 T = TypeVar("T")
@@ -133,10 +134,73 @@ def mapped_errors() -> Iterator[None]:
         ) from exc
 
 
-async def close_quietly(close: Callable[[], Awaitable[Any]]) -> None:
-    """Close an HTTP stream even while being cancelled (bounded, so it cannot hang)."""
-    with anyio.move_on_after(_CLOSE_TIMEOUT, shield=True):
-        await close()
+async def stream_events(
+    client: AsyncOpenAI, path: str, body: dict[str, Any], options: Any
+) -> AsyncIterator[dict[str, Any]]:
+    """POST `body` and yield the server-sent events as JSON dicts, provider errors mapped.
+
+    The HTTP response and the SDK's event readers are closed however the iteration ends,
+    even when it is cancelled (bounded, so closing cannot hang).
+    """
+    with mapped_errors():
+        stream = await client.post(
+            path,
+            body=body,
+            cast_to=object,
+            options=options,
+            stream=True,
+            stream_cls=_json_event_stream(),
+        )
+    try:
+        with mapped_errors():
+            while True:
+                try:
+                    event = await stream.__anext__()
+                except StopAsyncIteration:
+                    break
+                if isinstance(event, dict):
+                    yield event
+    finally:
+        with anyio.move_on_after(_CLOSE_TIMEOUT, shield=True):
+            await stream.close()
+
+
+@functools.cache
+def _json_event_stream() -> Any:
+    """An `AsyncStream` of plain JSON events that owns (and always closes) its byte readers.
+
+    The SDK's own stream leaves its reader generators unfinished when it stops at `[DONE]` or
+    is closed early, which trio reports when they are garbage-collected."""
+    from openai import APIConnectionError, APIError, APITimeoutError, AsyncStream
+    from openai._httpx2 import request_exceptions, timeout_exceptions
+
+    class JSONEventStream(AsyncStream[object]):
+        async def __stream__(self) -> AsyncIterator[object]:
+            raw = self.response.aiter_bytes()
+            events = self._decoder.aiter_bytes(raw)
+            try:
+                async for sse in events:
+                    if sse.data.startswith("[DONE]"):
+                        continue  # read to the end, so the connection can be reused
+                    data = sse.json()
+                    if isinstance(data, dict) and isinstance(data.get("error"), dict):
+                        message = data["error"].get("message") or "Error while streaming"
+                        raise APIError(message, self.response.request, body=data["error"])
+                    yield data
+            except timeout_exceptions() as exc:
+                raise APITimeoutError(request=self.response.request) from exc
+            except request_exceptions() as exc:
+                raise APIConnectionError(request=self.response.request) from exc
+            finally:
+                await events.aclose()  # type: ignore[attr-defined]
+                await raw.aclose()
+                await self.response.aclose()
+
+        async def close(self) -> None:
+            await self._iterator.aclose()  # type: ignore[attr-defined]
+            await self.response.aclose()
+
+    return JSONEventStream
 
 
 def extra_options(settings: ModelSettings) -> Any:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from ..exceptions import ModelProviderError
 from ._chat_convert import ChatStreamAssembler, chat_usage, completion_output, items_to_messages
 from ._openai_shared import (
-    close_quietly,
     create_client,
     extra_options,
     function_schema_of,
@@ -21,6 +20,7 @@ from ._openai_shared import (
     mapped_errors,
     merge_extras,
     output_format,
+    stream_events,
 )
 from .interface import Model, ModelResponse, ModelTracing
 
@@ -97,30 +97,15 @@ class OpenAIChatCompletionsModel(Model):
         conversation_id: str | None,
         prompt: Any | None,
     ) -> AsyncIterator[dict[str, Any]]:
-        from openai import AsyncStream
-
         body = self.build_body(
             system_instructions, input, model_settings, tools, output_schema, handoffs,
             stream=True,
         )  # fmt: skip
-        with mapped_errors():
-            stream = await self.client.post(
-                "/chat/completions",
-                body=body,
-                cast_to=object,
-                options=extra_options(model_settings),
-                stream=True,
-                stream_cls=AsyncStream[object],
-            )
         assembler = ChatStreamAssembler()
-        try:
-            with mapped_errors():
-                async for chunk in stream:
-                    if isinstance(chunk, dict):
-                        for event in assembler.feed(chunk):
-                            yield event
-        finally:
-            await close_quietly(stream.close)
+        path = "/chat/completions"
+        async for chunk in stream_events(self.client, path, body, extra_options(model_settings)):
+            for event in assembler.feed(chunk):
+                yield event
         for event in assembler.finish():
             yield event
 

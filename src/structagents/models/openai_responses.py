@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..exceptions import ModelProviderError
 from ._openai_shared import (
-    close_quietly,
     create_client,
     extra_options,
     function_schema_of,
@@ -20,6 +19,7 @@ from ._openai_shared import (
     mapped_errors,
     merge_extras,
     output_format,
+    stream_events,
 )
 from .interface import Model, ModelResponse, ModelTracing
 
@@ -90,32 +90,16 @@ class OpenAIResponsesModel(Model):
         conversation_id: str | None,
         prompt: Any | None,
     ) -> AsyncIterator[dict[str, Any]]:
-        from openai import AsyncStream
-
         body = self.build_body(
             system_instructions, input, model_settings, tools, output_schema, handoffs,
             previous_response_id=previous_response_id, conversation_id=conversation_id,
             prompt=prompt, stream=True,
         )  # fmt: skip
-        with mapped_errors():
-            stream = await self.client.post(
-                "/responses",
-                body=body,
-                cast_to=object,
-                options=extra_options(model_settings),
-                stream=True,
-                stream_cls=AsyncStream[object],
-            )
-        try:
-            with mapped_errors():
-                async for event in stream:
-                    if not isinstance(event, dict):
-                        continue
-                    if event.get("type") in _FAILED_EVENTS:
-                        _raise_failed(event)
-                    yield event
-        finally:
-            await close_quietly(stream.close)
+        events = stream_events(self.client, "/responses", body, extra_options(model_settings))
+        async for event in events:
+            if event.get("type") in _FAILED_EVENTS:
+                _raise_failed(event)
+            yield event
 
     def build_body(
         self,
