@@ -32,14 +32,17 @@ async def test_cancellation() -> None:
     assert outcome == {"charges": [], "timed_out": True}
 
 
-def test_demo_command(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_command(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     from structagents.cli import main
 
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     for backend in ("asyncio", "trio"):
         assert main(["demo", "--backend", backend]) == 0
         out = capsys.readouterr().out
         assert "assistant: Lisbon looks sunny at 24°C this weekend" in out
         assert "230.00 EUR" in out
+        assert "[Trip planner]" in out
+        assert "via a local fake OpenAI server" in out
     assert main(["demo", "--input", "do my homework"]) == 1
     assert "stopped the run" in capsys.readouterr().out
 

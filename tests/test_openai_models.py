@@ -327,7 +327,7 @@ async def test_model_names_resolve_through_the_provider(use_responses: bool, pat
         )
         agent = Agent(name="a", model="openai/gpt-named")
         result = await Runner.run(agent, "hi", run_config=RunConfig(model_provider=provider))
-        await provider.openai_provider._get_client().close()
+        await provider.aclose()
     assert result.final_output == "from the provider"
     assert server.requests[0].path == path
     assert server.requests[0].body["model"] == "gpt-named"
@@ -342,3 +342,16 @@ async def test_openai_provider_with_a_client_and_run_config_model() -> None:
             result = await Runner.run(Agent(name="a", model="gpt-ignored"), "hi", run_config=config)
     assert result.final_output == "hello"
     assert server.requests[0].body["model"] == "gpt-override"
+
+
+async def test_providers_close_only_the_clients_they_created() -> None:
+    provider = OpenAIProvider(base_url="http://127.0.0.1:9/v1", api_key="k")
+    created = provider.get_model("m").client  # type: ignore[attr-defined]
+    await provider.aclose()
+    assert created.is_closed()
+
+    async with AsyncOpenAI(base_url="http://127.0.0.1:9/v1", api_key="k") as mine:
+        borrowed = OpenAIProvider(openai_client=mine)
+        assert borrowed.get_model("m").client is mine  # type: ignore[attr-defined]
+        await borrowed.aclose()
+        assert not mine.is_closed()

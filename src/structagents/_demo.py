@@ -1,7 +1,9 @@
-"""The agent `structagents demo` runs: a travel helper with two tools and a guardrail.
+"""What `structagents demo` runs: a travel desk (with a guardrail) that hands off to a trip
+planner (with two tools that run concurrently), streamed as it happens.
 
-Its model is a `ScriptedModel` whose final answer is written from the tool outputs it
-receives, so the demo exercises the real run loop without a network.
+By default the agents talk to `OpenAIResponsesModel` over real HTTP to a `FakeOpenAIServer` on
+loopback, whose scripted replies write the final answer from the tool outputs they receive;
+with an API key or a base URL they talk to a real OpenAI-compatible API instead.
 """
 
 from __future__ import annotations
@@ -13,15 +15,16 @@ from typing import Any
 import anyio
 
 from ._agent import Agent
-from ._events import RawResponsesStreamEvent, RunItemStreamEvent
+from ._events import AgentUpdatedStreamEvent, RawResponsesStreamEvent, RunItemStreamEvent
 from ._guardrails import GuardrailFunctionOutput, input_guardrail
 from ._result import RunResult
 from ._run_context import RunContextWrapper
 from ._streaming import open_run
 from ._tools import Tool, function_tool
-from .testing import ModelCall, ModelStep, ScriptedModel, assistant_message, function_call
+from .models.interface import Model
+from .testing import ModelCall, ModelStep, assistant_message, function_call, handoff_call
 
-__all__ = ["build_demo_agent", "stream_demo"]
+__all__ = ["DEMO_SCRIPT", "build_demo_agent", "stream_demo"]
 
 _FORECASTS = {"Paris": ("light rain", 14), "Lisbon": ("sunny", 24)}
 _EUR_PER_USD = 0.92
@@ -80,23 +83,32 @@ def _write_answer(call: ModelCall) -> ModelStep:
     return ModelStep(output=[assistant_message(answer)])
 
 
-def build_demo_agent() -> Agent[Any]:
-    """The demo agent with a fresh scripted model."""
-    model = ScriptedModel(
-        [
-            [
-                function_call("get_weather", {"city": "Lisbon"}, call_id="call_weather"),
-                function_call("convert_currency", {"amount": 250, "to": "EUR"}, call_id="call_fx"),
-            ],
-            ModelStep.respond(_write_answer),
-        ]
-    )
+DEMO_SCRIPT: list[Any] = [
+    [handoff_call("Trip planner", call_id="call_handoff")],
+    [
+        function_call("get_weather", {"city": "Lisbon"}, call_id="call_weather"),
+        function_call("convert_currency", {"amount": 250, "to": "EUR"}, call_id="call_fx"),
+    ],
+    ModelStep.respond(_write_answer),
+]
+"""The fake server's replies: hand off, call both tools at once, then answer."""
+
+
+def build_demo_agent(model: str | Model | None = None) -> Agent[Any]:
+    """The travel desk agent (which hands off to the trip planner), both using `model`."""
     tools: list[Tool] = [get_weather, convert_currency]
-    return Agent(
-        name="Travel helper",
-        instructions="Plan short trips. Check the weather and convert budgets.",
+    planner = Agent(
+        name="Trip planner",
+        handoff_description="Plans trips: weather and budget.",
+        instructions="Check the weather and convert the budget, then answer in two sentences.",
         model=model,
         tools=tools,
+    )
+    return Agent(
+        name="Travel desk",
+        instructions="Hand travel planning requests to the trip planner.",
+        model=model,
+        handoffs=[planner],
         input_guardrails=[travel_only],
     )
 
@@ -106,11 +118,16 @@ async def stream_demo(agent: Agent[Any], text: str, write: Callable[[str], Any])
     async with open_run(agent, text) as stream:
         answering = False
         async for event in stream:
-            if isinstance(event, RunItemStreamEvent) and event.name == "tool_called":
+            if isinstance(event, RunItemStreamEvent) and event.name in (
+                "tool_called",
+                "handoff_requested",
+            ):
                 call = event.item.raw_item
                 write(f"  -> {call['name']}({call['arguments']})\n")
             elif isinstance(event, RunItemStreamEvent) and event.name == "tool_output":
                 write(f"  <- {event.item.raw_item['output']}\n")
+            elif isinstance(event, AgentUpdatedStreamEvent):
+                write(f"[{event.new_agent.name}]\n")
             elif (
                 isinstance(event, RawResponsesStreamEvent)
                 and event.data["type"] == "response.output_text.delta"

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
+from functools import partial
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._result import RunResult
+    from .models.provider import OpenAIProvider
 
 __all__ = ["main"]
 
@@ -14,39 +21,67 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `structagents` command."""
     parser = argparse.ArgumentParser(prog="structagents", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="run an example agent end to end (no network)")
+    demo = commands.add_parser(
+        "demo",
+        help="stream an example run (tools, a handoff, a guardrail) over the OpenAI Responses API",
+        description="Without OPENAI_API_KEY or --base-url, the API is a local fake server "
+        "(no network, no key). With either, the demo calls the real API.",
+    )
     demo.add_argument("--backend", choices=("asyncio", "trio"), default="asyncio")
     demo.add_argument("--input", default="Plan a weekend in Lisbon on a 250 USD budget.")
+    demo.add_argument("--base-url", help="an OpenAI-compatible API, e.g. http://localhost:11434/v1")
+    demo.add_argument("--model", help="model name for the real API (default: gpt-4.1)")
     args = parser.parse_args(argv)
-    return _demo(args.backend, args.input)
+    return _demo(args)
 
 
-def _demo(backend: str, text: str) -> int:
-    from functools import partial
-
+def _demo(args: argparse.Namespace) -> int:
     import anyio
 
     from . import InputGuardrailTripwireTriggered
+
+    real = bool(args.base_url or os.environ.get("OPENAI_API_KEY"))
+    where = args.base_url or ("the OpenAI API" if real else "a local fake OpenAI server")
+    print(f"structagents demo on {args.backend}, Responses API via {where}")
+    print(f"user: {args.input}")
+    started = time.perf_counter()
+    try:
+        result = anyio.run(partial(_run_demo, args, real), backend=args.backend)
+    except InputGuardrailTripwireTriggered as exc:
+        print(f"guardrail {exc.guardrail_result.guardrail.get_name()!r} stopped the run")
+        return 1
+    elapsed = time.perf_counter() - started
+    tokens = f", {result.usage.total_tokens} tokens" if result.usage.total_tokens else ""
+    usage = f"{len(result.new_items)} items, {result.usage.requests} model calls{tokens}"
+    print(f"({usage}, {elapsed:.2f}s)")
+    return 0
+
+
+async def _run_demo(args: argparse.Namespace, real: bool) -> RunResult:
+    from . import OpenAIProvider
+    from ._demo import DEMO_SCRIPT
+    from .testing import FakeOpenAIServer
+
+    if real:
+        key = os.environ.get("OPENAI_API_KEY") or "unused"
+        provider = OpenAIProvider(base_url=args.base_url, api_key=key)
+        return await _stream_with(provider, args.model, args.input)
+    async with FakeOpenAIServer(steps=DEMO_SCRIPT) as server:
+        provider = OpenAIProvider(base_url=server.base_url, api_key="fake-key")
+        return await _stream_with(provider, "gpt-4.1", args.input)
+
+
+async def _stream_with(provider: OpenAIProvider, model_name: str | None, text: str) -> RunResult:
     from ._demo import build_demo_agent, stream_demo
 
     def write(chunk: str) -> None:
         sys.stdout.write(chunk)
         sys.stdout.flush()
 
-    print(f"structagents demo on {backend} (scripted model, no network)")
-    print(f"user: {text}")
-    started = time.perf_counter()
     try:
-        result = anyio.run(partial(stream_demo, build_demo_agent(), text, write), backend=backend)
-    except InputGuardrailTripwireTriggered as exc:
-        print(f"guardrail {exc.guardrail_result.guardrail.get_name()!r} stopped the run")
-        return 1
-    elapsed = time.perf_counter() - started
-    print(
-        f"({len(result.new_items)} items, {result.usage.requests} model calls, "
-        f"{elapsed:.2f}s: the two 0.2s tools ran concurrently)"
-    )
-    return 0
+        return await stream_demo(build_demo_agent(provider.get_model(model_name)), text, write)
+    finally:
+        await provider.aclose()
 
 
 if __name__ == "__main__":  # pragma: no cover

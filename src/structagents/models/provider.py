@@ -42,6 +42,7 @@ class OpenAIProvider(ModelProvider):
         if openai_client is not None and (api_key or base_url):
             raise UserError("OpenAIProvider: pass openai_client, or api_key/base_url, not both.")
         self._client = openai_client
+        self._owns_client = False
         self._client_options = {
             "api_key": api_key,
             "base_url": base_url,
@@ -56,14 +57,18 @@ class OpenAIProvider(ModelProvider):
         if self._client is None:
             shared = default_client()
             custom = any(value is not None for value in self._client_options.values())
-            self._client = (
-                shared
-                if shared is not None and not custom
-                else create_client(
-                    **self._client_options  # type: ignore[arg-type]
-                )
-            )
+            if shared is not None and not custom:
+                self._client = shared
+            else:
+                self._client = create_client(**self._client_options)  # type: ignore[arg-type]
+                self._owns_client = True
         return self._client
+
+    async def aclose(self) -> None:
+        """Close the client this provider created (a client you passed in stays yours)."""
+        if self._client is not None and self._owns_client:
+            await self._client.close()
+        self._client = None
 
     def get_model(self, model_name: str | None) -> Model:
         from .openai_chat import OpenAIChatCompletionsModel
@@ -122,6 +127,10 @@ class MultiProvider(ModelProvider):
             project=openai_project,
             use_responses=openai_use_responses,
         )
+
+    async def aclose(self) -> None:
+        """Close the OpenAI client this provider created, if any."""
+        await self.openai_provider.aclose()
 
     def get_model(self, model_name: str | None) -> Model:
         prefix, _, rest = (model_name or "").partition("/")
