@@ -12,6 +12,7 @@ from ._config import DEFAULT_MAX_TURNS as DEFAULT_MAX_TURNS
 from ._config import CallModelData as CallModelData
 from ._config import ModelInputData as ModelInputData
 from ._config import RunConfig as RunConfig
+from ._config import SessionInputCallback as SessionInputCallback
 from ._config import ToolExecutionConfig as ToolExecutionConfig
 from ._events import AgentUpdatedStreamEvent as AgentUpdatedStreamEvent
 from ._events import RawResponsesStreamEvent as RawResponsesStreamEvent
@@ -77,6 +78,10 @@ from .models.provider import MultiProvider as MultiProvider
 from .models.provider import MultiProviderMap as MultiProviderMap
 from .models.provider import OpenAIProvider as OpenAIProvider
 from .models.settings import ModelSettings as ModelSettings
+from .sessions.base import Session as Session
+from .sessions.base import SessionSettings as SessionSettings
+from .sessions.memory import MemorySession as MemorySession
+from .sessions.sqlite import SQLiteSession as SQLiteSession
 
 __version__ = "0.1.0"
 
@@ -100,6 +105,7 @@ __all__ = [
     "InputGuardrailTripwireTriggered",
     "ItemHelpers",
     "MaxTurnsExceeded",
+    "MemorySession",
     "MessageOutputItem",
     "Model",
     "ModelBehaviorError",
@@ -131,6 +137,10 @@ __all__ = [
     "RunResultStreaming",
     "RunTimeoutError",
     "Runner",
+    "SQLiteSession",
+    "Session",
+    "SessionInputCallback",
+    "SessionSettings",
     "StopAtTools",
     "StreamEvent",
     "TResponseInputItem",

@@ -14,6 +14,7 @@ from .exceptions import UserError
 from .models.interface import Model, ModelProvider
 from .models.provider import MultiProvider
 from .models.settings import ModelSettings
+from .sessions.base import SessionSettings
 
 if TYPE_CHECKING:
     from ._agent import Agent
@@ -25,6 +26,7 @@ __all__ = [
     "CallModelInputFilter",
     "ModelInputData",
     "RunConfig",
+    "SessionInputCallback",
     "ToolExecutionConfig",
 ]
 
@@ -48,6 +50,12 @@ class CallModelData(Generic[TContext]):
     agent: Agent[Any]
     context: TContext | None
 
+
+SessionInputCallback: TypeAlias = Callable[
+    [list["TResponseInputItem"], list["TResponseInputItem"]],
+    "list[TResponseInputItem] | Awaitable[list[TResponseInputItem]]",
+]
+"""Combines a session's history and a run's new input into the run's input."""
 
 CallModelInputFilter: TypeAlias = Callable[
     [CallModelData[Any]], "ModelInputData | Awaitable[ModelInputData]"
@@ -81,6 +89,11 @@ class RunConfig:
     - `nest_handoff_history`: on a handoff, give the next agent the transcript so far as one
       assistant message instead of the full history (`handoff_history_mapper` builds that
       input yourself). Unused for a handoff with an input filter.
+    - `session_input_callback(history, new_input)`: how a session's history and the new input
+      become the run's input (default: history, then new input).
+    - `session_settings`: overrides the session's own (e.g. `SessionSettings(limit=50)` loads
+      only the 50 newest items).
+    - `session_write_timeout`: the most seconds one turn's (shielded) session write may take.
     - `stream_buffer_size`: how many events a streamed run may get ahead of its reader
       before it waits (backpressure).
     - `gate_stream_on_guardrails`: in a streamed run, hold the first turn's raw model events
@@ -100,6 +113,9 @@ class RunConfig:
     tool_execution: ToolExecutionConfig | None = None
     tool_timeout: float | None = None
     run_timeout: float | None = None
+    session_input_callback: SessionInputCallback | None = None
+    session_settings: SessionSettings | None = None
+    session_write_timeout: float = 30.0
     stream_buffer_size: int = 16
     gate_stream_on_guardrails: bool = False
 
@@ -117,7 +133,7 @@ class RunConfig:
             raise UserError("RunConfig.stream_buffer_size must be at least 1.")
         if self.max_concurrent_tools is not None and self.max_concurrent_tools < 1:
             raise UserError("RunConfig.max_concurrent_tools must be at least 1 (or None).")
-        for name in ("tool_timeout", "run_timeout"):
+        for name in ("tool_timeout", "run_timeout", "session_write_timeout"):
             value = getattr(self, name)
             if value is not None and not (value > 0 and math.isfinite(value)):
                 raise UserError(f"RunConfig.{name} must be a positive number of seconds.")

@@ -20,6 +20,7 @@ from ._run_context import RunContextWrapper, TContext
 from ._state import RunState
 from ._streaming import RunResultStreaming
 from .exceptions import UserError
+from .sessions.base import Session
 
 if sys.version_info < (3, 11):  # pragma: no cover
     pass
@@ -46,6 +47,7 @@ class Runner:
         previous_response_id: str | None = None,
         auto_previous_response_id: bool = False,
         conversation_id: str | None = None,
+        session: Session | None = None,
     ) -> RunResult:
         """Run `starting_agent` on `input` until it produces a final output.
 
@@ -64,6 +66,7 @@ class Runner:
             previous_response_id=previous_response_id,
             auto_previous_response_id=auto_previous_response_id,
             conversation_id=conversation_id,
+            session=session,
         )
 
     @classmethod
@@ -79,6 +82,7 @@ class Runner:
         previous_response_id: str | None = None,
         auto_previous_response_id: bool = False,
         conversation_id: str | None = None,
+        session: Session | None = None,
     ) -> RunResultStreaming:
         """A streamed run, started by entering it:
 
@@ -99,6 +103,7 @@ class Runner:
             previous_response_id=previous_response_id,
             auto_previous_response_id=auto_previous_response_id,
             conversation_id=conversation_id,
+            session=session,
         )
 
     @classmethod
@@ -114,6 +119,7 @@ class Runner:
         previous_response_id: str | None = None,
         auto_previous_response_id: bool = False,
         conversation_id: str | None = None,
+        session: Session | None = None,
         backend: Literal["asyncio", "trio"] = "asyncio",
     ) -> RunResult:
         """`Runner.run` for code without an event loop: starts one with `anyio.run`.
@@ -147,6 +153,7 @@ class Runner:
             previous_response_id=previous_response_id,
             auto_previous_response_id=auto_previous_response_id,
             conversation_id=conversation_id,
+            session=session,
         )
         return anyio.run(run, backend=backend)
 
@@ -162,11 +169,12 @@ async def run_in_context(
     previous_response_id: str | None = None,
     auto_previous_response_id: bool = False,
     conversation_id: str | None = None,
+    session: Session | None = None,
 ) -> RunResult:
     """`Runner.run` with a context wrapper of the caller's (nested runs share usage this way)."""
     check_run_args(starting_agent, input, max_turns)
     config = run_config if run_config is not None else RunConfig()
-    env = RunEnv.create(config, hooks)
+    env = RunEnv.create(config, hooks, session)
     state = RunState.start(
         starting_agent,
         input,

@@ -47,6 +47,10 @@ class RunState:
     conversation_id: str | None = None
     server_known: int = 0
     """How many leading `history` items the server already holds; only the rest is sent."""
+    session_input: list[TResponseInputItem] = field(default_factory=list)
+    """The run's new input, not yet written to its session (it goes with the first turn)."""
+    saved_items: int = 0
+    """How many of `generated_items` are already in the session."""
     history_base: int = 0
     """How many leading `history` items are the base a handoff filter sees as input history;
     the rest are the inputs of `generated_items[items_base:]`."""

@@ -26,6 +26,7 @@ from ._state import RunState
 from ._usage import Usage
 from .exceptions import UserError
 from .models.interface import ModelResponse
+from .sessions.base import Session
 
 __all__ = ["RunResultStreaming", "open_run"]
 
@@ -62,10 +63,11 @@ class RunResultStreaming:
         previous_response_id: str | None = None,
         auto_previous_response_id: bool = False,
         conversation_id: str | None = None,
+        session: Session | None = None,
     ) -> None:
         check_run_args(starting_agent, input, max_turns)
         self._config = run_config if run_config is not None else RunConfig()
-        self._env = RunEnv.create(self._config, hooks)
+        self._env = RunEnv.create(self._config, hooks, session)
         self._state = RunState.start(
             starting_agent,
             input,
@@ -228,6 +230,7 @@ async def open_run(
     previous_response_id: str | None = None,
     auto_previous_response_id: bool = False,
     conversation_id: str | None = None,
+    session: Session | None = None,
 ) -> AsyncIterator[RunResultStreaming]:
     """Run `starting_agent` inside this block, streaming its events.
 
@@ -248,5 +251,6 @@ async def open_run(
         previous_response_id=previous_response_id,
         auto_previous_response_id=auto_previous_response_id,
         conversation_id=conversation_id,
+        session=session,
     ) as stream:
         yield stream

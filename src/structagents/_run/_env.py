@@ -13,6 +13,7 @@ from .._hooks import RunHooks
 from ..models.interface import Model
 
 if TYPE_CHECKING:
+    from ..sessions.base import Session
     from ._sink import EventSink
 
 __all__ = ["RunEnv"]
@@ -25,6 +26,7 @@ class RunEnv:
     config: RunConfig
     hooks: RunHooks[Any] | None
     limiter: anyio.CapacityLimiter | None
+    session: Session | None = None
     events: EventSink | None = None
     """Where a streamed run sends its events; `None` when not streaming."""
     stop_after_turn: bool = False
@@ -32,9 +34,11 @@ class RunEnv:
     _models: dict[Agent[Any], Model] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, config: RunConfig, hooks: RunHooks[Any] | None) -> RunEnv:
+    def create(
+        cls, config: RunConfig, hooks: RunHooks[Any] | None, session: Session | None = None
+    ) -> RunEnv:
         limit = config.max_concurrent_tools
-        return cls(config, hooks, anyio.CapacityLimiter(limit) if limit else None)
+        return cls(config, hooks, anyio.CapacityLimiter(limit) if limit else None, session)
 
     def model_for(self, agent: Agent[Any]) -> Model:
         """The model `agent` uses in this run (`RunConfig.model` wins over `Agent.model`)."""

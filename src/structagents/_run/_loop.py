@@ -13,6 +13,7 @@ from . import _lifecycle as lifecycle
 from ._env import RunEnv
 from ._guardrail_exec import first_turn_response, run_output_guardrails
 from ._handoff_exec import take_handoff
+from ._session_io import load_session_history, save_turn
 from ._tool_exec import final_output_from_tools, run_function_tools
 from ._turn import call_model, final_output_from_message, process_response
 
@@ -28,6 +29,8 @@ async def run_loop(env: RunEnv, state: RunState) -> RunResult:
     """
     ctx = state.context_wrapper
     events = env.events
+    if state.current_turn == 0:
+        await load_session_history(env, state)
     while True:
         agent = state.current_agent
         if env.stop_after_turn:
@@ -66,6 +69,7 @@ async def run_loop(env: RunEnv, state: RunState) -> RunResult:
             taken = await take_handoff(env, state, agent, processed.handoff_runs, turn_start)
             if events is not None:
                 await events.items(taken)
+            await save_turn(env, state)
             continue
         if processed.tool_runs:
             is_final, final_output = await final_output_from_tools(
@@ -75,9 +79,11 @@ async def run_loop(env: RunEnv, state: RunState) -> RunResult:
             is_final, final_output = final_output_from_message(agent, processed)
         if is_final:
             return await _finish(env, state, agent, final_output)
+        await save_turn(env, state)
 
 
 async def _finish(env: RunEnv, state: RunState, agent: Agent[Any], final_output: Any) -> RunResult:
     await run_output_guardrails(env, state, agent, final_output)
+    await save_turn(env, state)
     await lifecycle.agent_end(env, state.context_wrapper, agent, final_output)
     return state.to_result(final_output)

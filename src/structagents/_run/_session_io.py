@@ -1,0 +1,70 @@
+"""Reading a run's history from its session, and writing each completed turn back."""
+
+from __future__ import annotations
+
+import inspect
+
+import anyio
+
+from .._items import ItemHelpers, TResponseInputItem
+from .._state import RunState
+from ..exceptions import UserError
+from ..sessions.base import coerce_session_settings
+from ._env import RunEnv
+
+__all__ = ["load_session_history", "save_turn"]
+
+
+async def load_session_history(env: RunEnv, state: RunState) -> None:
+    """Put the session's history in front of the run's input (or combine them as
+    `RunConfig.session_input_callback` says). The new input is written with the first turn."""
+    session = env.session
+    if session is None:
+        return
+    if state.server_manages_conversation:
+        raise UserError(
+            "A run takes a session or server-side conversation state (previous_response_id, "
+            "auto_previous_response_id, conversation_id), not both."
+        )
+    settings = coerce_session_settings(session.session_settings).resolve(
+        env.config.session_settings
+    )
+    history = await session.get_items(limit=settings.limit)
+    new_input = ItemHelpers.input_to_new_input_list(state.original_input)
+    callback = env.config.session_input_callback
+    combined: list[TResponseInputItem]
+    if callback is None:
+        combined = [*history, *new_input]
+    else:
+        result = callback(history, new_input)
+        combined = list(await result if inspect.isawaitable(result) else result)
+    state.session_input = new_input
+    state.original_input = combined
+    state.rebase_history(list(combined))
+
+
+async def save_turn(env: RunEnv, state: RunState) -> None:
+    """Write the items of the turn(s) completed since the last write, as one transaction.
+
+    The write is shielded from cancellation (a completed turn is never half written) and
+    bounded by `RunConfig.session_write_timeout`.
+    """
+    session = env.session
+    if session is None:
+        return
+    items = list(state.session_input)
+    items.extend(item.to_input_item() for item in state.generated_items[state.saved_items :])
+    if not items:
+        return
+    seconds = env.config.session_write_timeout
+    with anyio.CancelScope(shield=True):
+        try:
+            with anyio.fail_after(seconds):
+                await session.add_items(items)
+        except TimeoutError:
+            raise TimeoutError(
+                f"Writing a turn to session {session.session_id!r} took longer than "
+                f"RunConfig.session_write_timeout={seconds:g}s."
+            ) from None
+    state.session_input = []
+    state.saved_items = len(state.generated_items)
