@@ -68,3 +68,16 @@ async def test_triage() -> None:
     assert result.final_output == "Pedimos desculpa, o reembolso está a caminho."
     assert module.escalations == ["damaged delivery"]
     assert result.usage.requests == 5  # triage 2, refunds 2, the translator tool 1
+
+
+# SQLite works in threads under a session-write deadline: trio needs its real clock here.
+@pytest.mark.parametrize("anyio_backend", ["asyncio", "trio"])
+async def test_chat(tmp_path: Any) -> None:
+    outcome = await load("chat").main(str(tmp_path / "chat.db"))
+    assert outcome["replies"] == [
+        "Hello Ada, message 1 noted.",
+        "Hello Ada, message 2 noted.",
+        "Hello Grace, message 3 noted.",
+        "Hello Ada, message 3 noted.",
+    ]
+    assert outcome["stored"] == 6
