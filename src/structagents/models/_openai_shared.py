@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -136,7 +136,7 @@ def mapped_errors() -> Iterator[None]:
 
 async def stream_events(
     client: AsyncOpenAI, path: str, body: dict[str, Any], options: Any
-) -> AsyncIterator[dict[str, Any]]:
+) -> AsyncGenerator[dict[str, Any], None]:
     """POST `body` and yield the server-sent events as JSON dicts, provider errors mapped.
 
     The HTTP response and the SDK's event readers are closed however the iteration ends,

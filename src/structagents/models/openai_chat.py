@@ -7,26 +7,21 @@ Responses-API stream events, so the run loop and stream consumers see one format
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ModelProviderError
 from ._chat_convert import ChatStreamAssembler, chat_usage, completion_output, items_to_messages
+from ._openai_model import OpenAIModelBase
 from ._openai_shared import (
-    create_client,
-    extra_options,
     function_schema_of,
     handoff_schema_of,
-    mapped_errors,
     merge_extras,
     output_format,
-    stream_events,
 )
-from .interface import Model, ModelResponse, ModelTracing
+from .interface import ModelResponse
 
 if TYPE_CHECKING:
-    from openai import AsyncOpenAI
-
     from .._handoffs import Handoff
     from .._items import TResponseInputItem
     from .._output_schema import AgentOutputSchema
@@ -36,45 +31,12 @@ if TYPE_CHECKING:
 __all__ = ["OpenAIChatCompletionsModel"]
 
 
-class OpenAIChatCompletionsModel(Model):
+class OpenAIChatCompletionsModel(OpenAIModelBase):
     """A model served by a Chat Completions API (`POST /chat/completions`)."""
 
-    def __init__(self, model: str, openai_client: AsyncOpenAI | None = None) -> None:
-        self.model = model
-        self._client = openai_client
+    path = "/chat/completions"
 
-    @property
-    def client(self) -> AsyncOpenAI:
-        """The `AsyncOpenAI` client (created from the environment on first use)."""
-        if self._client is None:
-            self._client = create_client()
-        return self._client
-
-    async def get_response(
-        self,
-        system_instructions: str | None,
-        input: str | list[TResponseInputItem],
-        model_settings: ModelSettings,
-        tools: list[Tool],
-        output_schema: AgentOutputSchema | None,
-        handoffs: list[Handoff[Any]],
-        tracing: ModelTracing,
-        *,
-        previous_response_id: str | None,
-        conversation_id: str | None,
-        prompt: Any | None,
-    ) -> ModelResponse:
-        body = self.build_body(
-            system_instructions, input, model_settings, tools, output_schema, handoffs,
-            stream=False,
-        )  # fmt: skip
-        with mapped_errors():
-            data = await self.client.post(
-                "/chat/completions",
-                body=body,
-                cast_to=object,
-                options=extra_options(model_settings),
-            )
+    def parse_response(self, data: object) -> ModelResponse:
         if not isinstance(data, dict):
             raise ModelProviderError("The Chat Completions API did not return a JSON object.")
         return ModelResponse(
@@ -83,27 +45,11 @@ class OpenAIChatCompletionsModel(Model):
             response_id=data.get("id"),
         )
 
-    async def stream_response(
-        self,
-        system_instructions: str | None,
-        input: str | list[TResponseInputItem],
-        model_settings: ModelSettings,
-        tools: list[Tool],
-        output_schema: AgentOutputSchema | None,
-        handoffs: list[Handoff[Any]],
-        tracing: ModelTracing,
-        *,
-        previous_response_id: str | None,
-        conversation_id: str | None,
-        prompt: Any | None,
-    ) -> AsyncIterator[dict[str, Any]]:
-        body = self.build_body(
-            system_instructions, input, model_settings, tools, output_schema, handoffs,
-            stream=True,
-        )  # fmt: skip
+    async def translate_stream(
+        self, events: AsyncIterator[dict[str, Any]]
+    ) -> AsyncGenerator[dict[str, Any], None]:
         assembler = ChatStreamAssembler()
-        path = "/chat/completions"
-        async for chunk in stream_events(self.client, path, body, extra_options(model_settings)):
+        async for chunk in events:
             for event in assembler.feed(chunk):
                 yield event
         for event in assembler.finish():
@@ -118,9 +64,13 @@ class OpenAIChatCompletionsModel(Model):
         output_schema: AgentOutputSchema | None,
         handoffs: list[Handoff[Any]],
         *,
+        previous_response_id: str | None = None,
+        conversation_id: str | None = None,
+        prompt: Any | None = None,
         stream: bool,
     ) -> dict[str, Any]:
-        """The JSON body of a `POST /chat/completions` request."""
+        """The JSON body of a `POST /chat/completions` request (server-side conversation
+        state and prompts are Responses-API features and are not sent)."""
         items = [{"role": "user", "content": input}] if isinstance(input, str) else input
         body: dict[str, Any] = {
             "model": self.model,

@@ -7,25 +7,20 @@ history and dominates long runs. Auth, base URL, retries and error types stay th
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..exceptions import ModelProviderError
+from ._openai_model import OpenAIModelBase
 from ._openai_shared import (
-    create_client,
-    extra_options,
     function_schema_of,
     handoff_schema_of,
-    mapped_errors,
     merge_extras,
     output_format,
-    stream_events,
 )
-from .interface import Model, ModelResponse, ModelTracing
+from .interface import ModelResponse
 
 if TYPE_CHECKING:
-    from openai import AsyncOpenAI
-
     from .._handoffs import Handoff
     from .._items import TResponseInputItem
     from .._output_schema import AgentOutputSchema
@@ -37,65 +32,17 @@ __all__ = ["OpenAIResponsesModel"]
 _FAILED_EVENTS = frozenset({"response.failed", "response.incomplete", "error"})
 
 
-class OpenAIResponsesModel(Model):
+class OpenAIResponsesModel(OpenAIModelBase):
     """A model served by the OpenAI Responses API (`POST /responses`)."""
 
-    def __init__(self, model: str, openai_client: AsyncOpenAI | None = None) -> None:
-        self.model = model
-        self._client = openai_client
+    path = "/responses"
 
-    @property
-    def client(self) -> AsyncOpenAI:
-        """The `AsyncOpenAI` client (created from the environment on first use)."""
-        if self._client is None:
-            self._client = create_client()
-        return self._client
-
-    async def get_response(
-        self,
-        system_instructions: str | None,
-        input: str | list[TResponseInputItem],
-        model_settings: ModelSettings,
-        tools: list[Tool],
-        output_schema: AgentOutputSchema | None,
-        handoffs: list[Handoff[Any]],
-        tracing: ModelTracing,
-        *,
-        previous_response_id: str | None,
-        conversation_id: str | None,
-        prompt: Any | None,
-    ) -> ModelResponse:
-        body = self.build_body(
-            system_instructions, input, model_settings, tools, output_schema, handoffs,
-            previous_response_id=previous_response_id, conversation_id=conversation_id,
-            prompt=prompt, stream=False,
-        )  # fmt: skip
-        with mapped_errors():
-            data = await self.client.post(
-                "/responses", body=body, cast_to=object, options=extra_options(model_settings)
-            )
+    def parse_response(self, data: object) -> ModelResponse:
         return ModelResponse.from_response_json(_checked(data))
 
-    async def stream_response(
-        self,
-        system_instructions: str | None,
-        input: str | list[TResponseInputItem],
-        model_settings: ModelSettings,
-        tools: list[Tool],
-        output_schema: AgentOutputSchema | None,
-        handoffs: list[Handoff[Any]],
-        tracing: ModelTracing,
-        *,
-        previous_response_id: str | None,
-        conversation_id: str | None,
-        prompt: Any | None,
-    ) -> AsyncIterator[dict[str, Any]]:
-        body = self.build_body(
-            system_instructions, input, model_settings, tools, output_schema, handoffs,
-            previous_response_id=previous_response_id, conversation_id=conversation_id,
-            prompt=prompt, stream=True,
-        )  # fmt: skip
-        events = stream_events(self.client, "/responses", body, extra_options(model_settings))
+    async def translate_stream(
+        self, events: AsyncIterator[dict[str, Any]]
+    ) -> AsyncGenerator[dict[str, Any], None]:
         async for event in events:
             if event.get("type") in _FAILED_EVENTS:
                 _raise_failed(event)
