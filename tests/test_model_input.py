@@ -71,6 +71,7 @@ async def test_conversation_id_sends_new_items_with_the_conversation() -> None:
             pass
     first, second = model.calls
     assert [c.conversation_id for c in model.calls] == ["conv_1", "conv_1"]
+    assert stream.last_response_id == "r2"
     assert [c.previous_response_id for c in model.calls] == [None, None]
     assert len(first.input) == 1
     assert second.input == [{"type": "function_call_output", "call_id": "c1", "output": "3"}]

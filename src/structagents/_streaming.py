@@ -189,6 +189,12 @@ class RunResultStreaming:
         return self._state.model_responses
 
     @property
+    def last_response_id(self) -> str | None:
+        """The id of the latest model response so far."""
+        responses = self._state.model_responses
+        return responses[-1].response_id if responses else None
+
+    @property
     def input_guardrail_results(self) -> list[InputGuardrailResult]:
         return self._state.input_guardrail_results
 
