@@ -1,4 +1,4 @@
-"""Developer sessions: `nox -s tests`, `nox -s lint`, `nox -s typecheck`, `nox -s bench`."""
+"""Developer sessions: `nox -s tests`, `lint`, `typecheck`, `bench`, `postgres`."""
 
 from __future__ import annotations
 
@@ -36,3 +36,10 @@ def bench(session: nox.Session) -> None:
     """Parallel tool throughput on asyncio and trio."""
     session.install("-e", ".[dev]")
     session.run("python", "benchmarks/parallel_tools.py", *session.posargs)
+
+
+@nox.session(python="3.11")
+def postgres(session: nox.Session) -> None:
+    """SQLAlchemySession against a throwaway PostgreSQL server (needs Debian's postgresql)."""
+    session.install("-e", ".[dev]")
+    session.run("pytest", "tests/test_sqlalchemy_session.py", "-v", *session.posargs)

@@ -26,16 +26,11 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from types import TracebackType
 from typing import Any, TypeVar
-from weakref import WeakKeyDictionary
-
-import anyio
-import anyio.to_thread
-from anyio.lowlevel import RunVar
 
 from .._items import TResponseInputItem
 from ..exceptions import UserError
+from ._threads import WorkerThreadSession
 from .base import (
     SessionSettings,
     coerce_session_settings,
@@ -51,10 +46,8 @@ _Work = Callable[[sqlite3.Connection], _T]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-_queues: RunVar[WeakKeyDictionary[SQLiteSession, anyio.Lock]] = RunVar("sqlite_session_queues")
 
-
-class SQLiteSession:
+class SQLiteSession(WorkerThreadSession):
     """A `Session` stored in SQLite: in memory by default, or in the file at `db_path`.
 
     The tables (`sessions_table`, `messages_table`) match the reference SDK's, so both can
@@ -160,26 +153,9 @@ class SQLiteSession:
             if conn is not None:
                 conn.close()
 
-    async def aclose(self) -> None:
-        """`close()` in a worker thread; finishes even if the caller is cancelled."""
-        with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(self.close)
-
-    async def __aenter__(self) -> SQLiteSession:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
     async def _run(self, work: _Work[_T], *, is_write: bool) -> _T:
         """Run `work` on the connection in a worker thread, one call of this object at a time."""
-        async with _queue_of(self):
-            return await anyio.to_thread.run_sync(self._run_in_thread, work, is_write)
+        return await self._in_worker_thread(self._run_in_thread, work, is_write)
 
     def _run_in_thread(self, work: _Work[_T], is_write: bool) -> _T:
         with self._connection_lock:
@@ -225,10 +201,6 @@ class SQLiteSession:
             f" ON {self.messages_table} (session_id, id)"
         )
 
-    def _check_open(self) -> None:
-        if self._is_closed:
-            raise UserError("This SQLiteSession is closed; create a new one to go on.")
-
 
 def _in_transaction(conn: sqlite3.Connection, work: _Work[_T]) -> _T:
     """Run `work` in one write transaction: committed if it returns, rolled back if it raises."""
@@ -259,15 +231,3 @@ def _enable_wal(conn: sqlite3.Connection, timeout: float) -> None:
             time.sleep(0.01)
         else:
             return
-
-
-def _queue_of(session: SQLiteSession) -> anyio.Lock:
-    """The lock `session`'s callers queue on in the running event loop."""
-    queues = _queues.get(None)
-    if queues is None:
-        queues = WeakKeyDictionary()
-        _queues.set(queues)
-    lock = queues.get(session)
-    if lock is None:
-        lock = queues[session] = anyio.Lock()
-    return lock
