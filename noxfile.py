@@ -33,9 +33,9 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
-    """Parallel tool throughput on asyncio and trio."""
-    session.install("-e", ".[dev]")
-    session.run("python", "benchmarks/parallel_tools.py", *session.posargs)
+    """Benchmarks side by side with openai-agents: `nox -s bench -- [--quick] [--workload W]`."""
+    session.install("-e", ".[dev,bench]")
+    session.run("python", "benchmarks/run.py", *session.posargs)
 
 
 @nox.session(python="3.11")

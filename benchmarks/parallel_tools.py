@@ -1,63 +1,56 @@
-"""Parallel tool throughput: one turn with N no-op async tool calls, then a final answer.
+"""Workload 1, parallel tools: one turn with N parallel async tool calls, then a final answer.
 
-    python benchmarks/parallel_tools.py [--n 1000] [--repeat 5]
-
-Prints tools/s (N divided by the wall time of the whole run, best of --repeat) on asyncio and
-on trio. The model is an in-process ScriptedModel, so this measures the runtime, not a network.
+Reports tools/s (N / wall time of the whole run, best of several) for no-op tools, and the
+wall time when each of N tools sleeps `sizes.sleep_s` (true concurrency: ≈ the sleep).
+Standalone: `python benchmarks/parallel_tools.py [--quick]` (same as `run.py --workload
+parallel_tools`).
 """
 
 from __future__ import annotations
 
-import argparse
-import time
-from typing import Any
+import asyncio
+import sys
+from functools import partial
+from pathlib import Path
 
-import anyio
-
-from structagents import Agent, Runner, function_tool
-from structagents.testing import ScriptedModel, function_call
+from structagents._bench import Result, Sizes, best_of, noop, run_ours, tool_script
 
 
-@function_tool
-async def noop(i: int) -> str:
-    """Do nothing."""
-    return "ok"
+def ours(backend: str, sizes: Sizes) -> list[Result]:
+    return run_ours("parallel_tools", backend, sizes)
 
 
-def build_agent(n: int) -> Agent[Any]:
-    calls = [function_call("noop", {"i": i}, call_id=f"call_{i}") for i in range(n)]
-    return Agent(name="bench", model=ScriptedModel([calls, "done"]), tools=[noop])
+def reference(sizes: Sizes) -> list[Result]:
+    return asyncio.run(_reference(sizes))
 
 
-async def one_run(n: int) -> float:
-    agent = build_agent(n)
-    started = time.perf_counter()
-    result = await Runner.run(agent, "go")
-    elapsed = time.perf_counter() - started
-    assert len(result.new_items) == 2 * n + 1
-    return elapsed
+async def _reference(sizes: Sizes) -> list[Result]:
+    from agents import function_tool  # type: ignore[import-not-found, unused-ignore]
 
+    from benchmarks._fake_models import reference_agent, timed_reference_run
 
-async def best_of(n: int, repeat: int) -> float:
-    await one_run(min(n, 10))  # warm-up: imports, caches
-    return min([await one_run(n) for _ in range(repeat)])
+    tool = function_tool(noop)
+    await timed_reference_run(reference_agent(tool_script([10], "noop"), [tool]))  # warm-up
+    results = []
+    for n in sizes.parallel:
+        agent = reference_agent(tool_script([n], "noop"), [tool])
+        seconds = await best_of(partial(timed_reference_run, agent), sizes.budget_s)
+        results.append(Result(f"parallel no-op tools, N={n}", "tools/s", n / seconds))
 
+    async def nap() -> str:
+        """Sleep."""
+        await asyncio.sleep(sizes.sleep_s)
+        return "ok"
 
-def measure(backend: str, n: int, repeat: int) -> float:
-    """Best tools/s over `repeat` runs on `backend`."""
-    seconds = anyio.run(best_of, n, repeat, backend=backend)
-    return n / seconds
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    print(f"{args.n} parallel no-op tools, best of {args.repeat}")
-    for backend in ("asyncio", "trio"):
-        print(f"  {backend:8s} {measure(backend, args.n, args.repeat):10,.0f} tools/s")
+    n = sizes.sleeping
+    agent = reference_agent(tool_script([n], "nap"), [function_tool(nap)])
+    seconds = await best_of(partial(timed_reference_run, agent), sizes.budget_s, most=3)
+    results.append(Result(f"parallel tools sleeping {sizes.sleep_s:g} s, N={n}", "s", seconds))
+    return results
 
 
 if __name__ == "__main__":
-    main()
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from benchmarks.run import main
+
+    sys.exit(main(["--workload", "parallel_tools", *sys.argv[1:]]))

@@ -31,7 +31,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--input", default="Plan a weekend in Lisbon on a 250 USD budget.")
     demo.add_argument("--base-url", help="an OpenAI-compatible API, e.g. http://localhost:11434/v1")
     demo.add_argument("--model", help="model name for the real API (default: gpt-4.1)")
+    bench = commands.add_parser(
+        "bench",
+        help="benchmark the runtime (parallel tools, turns, cancellation, many runs, import)",
+        description="Our side of the benchmarks in benchmarks/, with an in-process fake model.",
+    )
+    from ._bench import add_arguments
+
+    add_arguments(bench)
     args = parser.parse_args(argv)
+    if args.command == "bench":
+        from ._bench import main as run_bench
+
+        return run_bench(args)
     return _demo(args)
 
 
