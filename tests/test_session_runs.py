@@ -255,3 +255,48 @@ async def test_twenty_concurrent_runs_on_one_file_lose_nothing(tmp_path: Path) -
             "call_id": f"c{index}",
             "output": f"value of {index}",
         }
+
+
+async def test_a_limit_never_hands_the_model_a_cut_off_tool_output(session: Session) -> None:
+    await session.add_items(
+        [
+            user("weather?"),
+            function_call("lookup", {"key": "w"}, call_id="c1"),
+            {"type": "function_call_output", "call_id": "c1", "output": "sunny"},
+            assistant_message("It is sunny."),
+        ]
+    )
+    model = ScriptedModel(["ok"])
+    config = RunConfig(session_settings=SessionSettings(limit=2))
+    await Runner.run(
+        Agent(name="a", model=model), "and tomorrow?", session=session, run_config=config
+    )
+    # The window of 2 began with the output of a call outside it: that output is left out.
+    assert model.calls[0].input == [assistant_message("It is sunny."), user("and tomorrow?")]
+
+
+class ListSession:
+    """A session written by a user: just the four methods of the protocol."""
+
+    session_id = "mine"
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+
+    async def get_items(self, limit: int | None = None) -> list[dict[str, Any]]:
+        return list(self.items if limit is None else self.items[-limit:])
+
+    async def add_items(self, items: list[dict[str, Any]]) -> None:
+        self.items.extend(items)
+
+    async def pop_item(self) -> dict[str, Any] | None:
+        return self.items.pop() if self.items else None
+
+    async def clear_session(self) -> None:
+        self.items.clear()
+
+
+async def test_a_session_with_only_the_four_methods_works() -> None:
+    session = ListSession()
+    await Runner.run(Agent(name="a", model=ScriptedModel(["hello"])), "hi", session=session)  # type: ignore[arg-type]
+    assert session.items == [user("hi"), assistant_message("hello")]

@@ -26,10 +26,11 @@ async def load_session_history(env: RunEnv, state: RunState) -> None:
             "A run takes a session or server-side conversation state (previous_response_id, "
             "auto_previous_response_id, conversation_id), not both."
         )
-    settings = coerce_session_settings(session.session_settings).resolve(
-        env.config.session_settings
-    )
+    own_settings = getattr(session, "session_settings", None)
+    settings = coerce_session_settings(own_settings).resolve(env.config.session_settings)
     history = await session.get_items(limit=settings.limit)
+    if settings.limit is not None:
+        history = _without_cut_turns(history)
     new_input = ItemHelpers.input_to_new_input_list(state.original_input)
     callback = env.config.session_input_callback
     combined: list[TResponseInputItem]
@@ -68,3 +69,17 @@ async def save_turn(env: RunEnv, state: RunState) -> None:
             ) from None
     state.session_input = []
     state.saved_items = len(state.generated_items)
+
+
+_ANSWERS = frozenset({"function_call_output", "custom_tool_call_output", "computer_call_output"})
+
+
+def _without_cut_turns(history: list[TResponseInputItem]) -> list[TResponseInputItem]:
+    """Drop the leading items a limit cut loose from their turn: tool outputs whose call fell
+    outside the window (the API rejects them) and reasoning items that preceded it."""
+    start = 0
+    while start < len(history) and (
+        history[start].get("type") in _ANSWERS or history[start].get("type") == "reasoning"
+    ):
+        start += 1
+    return history[start:]

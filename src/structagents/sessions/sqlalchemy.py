@@ -79,7 +79,7 @@ class SQLAlchemySession(WorkerThreadSession):
         self._sessions = sa.Table(
             sessions_table,
             self._metadata,
-            sa.Column("session_id", sa.String, primary_key=True),
+            sa.Column("session_id", sa.String(255), primary_key=True),
             _timestamp("created_at"),
             _timestamp("updated_at"),
         )
@@ -89,7 +89,7 @@ class SQLAlchemySession(WorkerThreadSession):
             sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
             sa.Column(
                 "session_id",
-                sa.String,
+                sa.String(255),
                 sa.ForeignKey(f"{sessions_table}.session_id", ondelete="CASCADE"),
                 nullable=False,
             ),
