@@ -355,3 +355,28 @@ async def test_providers_close_only_the_clients_they_created() -> None:
         assert borrowed.get_model("m").client is mine  # type: ignore[attr-defined]
         await borrowed.aclose()
         assert not mine.is_closed()
+
+
+async def test_a_run_closes_the_client_its_default_provider_created(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+    import os
+
+    def open_fds() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    async with FakeOpenAIServer(steps=["one"]) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "test")
+        gc.collect()
+        gc.disable()  # only an explicit close may release the connection
+        try:
+            before = open_fds()
+            result = await Runner.run(Agent(name="a", model="gpt-test"), "x")
+            with anyio.fail_after(2):
+                while open_fds() != before:  # noqa: ASYNC110 (asyncio closes a transport a tick later)
+                    await anyio.sleep(0.01)
+        finally:
+            gc.enable()
+    assert result.final_output == "one"

@@ -12,7 +12,6 @@ from ._handoffs import HandoffHistoryMapper, HandoffInputFilter
 from ._run_context import TContext
 from .exceptions import UserError
 from .models.interface import Model, ModelProvider
-from .models.provider import MultiProvider
 from .models.settings import ModelSettings
 from .sessions.base import SessionSettings
 
@@ -75,7 +74,7 @@ class RunConfig:
 
     - `model`, `model_settings`: override every agent's model; settings are merged over the
       agent's (`ModelSettings.resolve`). `model_provider` turns model names into models
-      (default `MultiProvider`: OpenAI, created on first use).
+      (default: a `MultiProvider` the run creates when it first needs it and closes at its end).
     - `call_model_input_filter(CallModelData) -> ModelInputData`: rewrite the instructions and
       input right before every model call (sync or async).
     - `input_guardrails` / `output_guardrails`: run in addition to the agents' own.
@@ -101,7 +100,7 @@ class RunConfig:
     """
 
     model: str | Model | None = None
-    model_provider: ModelProvider = field(default_factory=MultiProvider)
+    model_provider: ModelProvider | None = None
     model_settings: ModelSettings | None = None
     call_model_input_filter: CallModelInputFilter | None = None
     input_guardrails: list[InputGuardrail[Any]] = field(default_factory=list)

@@ -184,8 +184,11 @@ async def run_in_context(
         auto_previous_response_id=auto_previous_response_id,
         conversation_id=conversation_id,
     )
-    with public_errors(state):
-        return await within(config.run_timeout, partial(run_loop, env, state))
+    try:
+        with public_errors(state):
+            return await within(config.run_timeout, partial(run_loop, env, state))
+    finally:
+        await env.aclose()
     raise AssertionError("unreachable")  # pragma: no cover
 
 

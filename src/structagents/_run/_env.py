@@ -10,13 +10,16 @@ import anyio
 from .._agent import Agent
 from .._config import RunConfig
 from .._hooks import RunHooks
-from ..models.interface import Model
+from ..models.interface import Model, ModelProvider
+from ..models.provider import MultiProvider
 
 if TYPE_CHECKING:
     from ..sessions.base import Session
     from ._sink import EventSink
 
 __all__ = ["RunEnv"]
+
+_CLOSE_TIMEOUT = 5.0
 
 
 @dataclass(eq=False)
@@ -32,6 +35,7 @@ class RunEnv:
     stop_after_turn: bool = False
     """Set by `cancel(mode="after_turn")`: end the run at the next turn boundary."""
     _models: dict[Agent[Any], Model] = field(default_factory=dict)
+    _own_provider: ModelProvider | None = None
 
     @classmethod
     def create(
@@ -51,4 +55,16 @@ class RunEnv:
         chosen = self.config.model if self.config.model is not None else agent.model
         if isinstance(chosen, Model):
             return chosen
-        return self.config.model_provider.get_model(chosen)
+        provider = self.config.model_provider
+        if provider is None:
+            if self._own_provider is None:
+                self._own_provider = MultiProvider()
+            provider = self._own_provider
+        return provider.get_model(chosen)
+
+    async def aclose(self) -> None:
+        """Close what the run opened for itself (the default provider's HTTP client)."""
+        if self._own_provider is not None:
+            with anyio.move_on_after(_CLOSE_TIMEOUT, shield=True):
+                await self._own_provider.aclose()
+            self._own_provider = None

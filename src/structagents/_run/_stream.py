@@ -66,14 +66,17 @@ async def _drive(
     env: RunEnv, state: RunState, send: MemoryObjectSendStream[StreamEvent], outcome: RunOutcome
 ) -> None:
     with send:
-        with outcome.scope:
-            try:
-                with public_errors(state):
-                    outcome.result = await within(
-                        env.config.run_timeout, partial(run_loop, env, state)
-                    )
-            except Exception as exc:
-                outcome.error = exc
+        try:
+            with outcome.scope:
+                try:
+                    with public_errors(state):
+                        outcome.result = await within(
+                            env.config.run_timeout, partial(run_loop, env, state)
+                        )
+                except Exception as exc:
+                    outcome.error = exc
+        finally:
+            await env.aclose()
         if outcome.scope.cancelled_caught:
             outcome.result = state.to_result(None)
         outcome.is_complete = True

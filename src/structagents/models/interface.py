@@ -131,3 +131,6 @@ class ModelProvider(abc.ABC):
     @abc.abstractmethod
     def get_model(self, model_name: str | None) -> Model:
         """Return the model for `model_name` (`None` means the provider's default)."""
+
+    async def aclose(self) -> None:  # noqa: B027 (optional hook, deliberately a no-op)
+        """Release what the provider opened (HTTP clients); the default does nothing."""
