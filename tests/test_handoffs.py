@@ -458,3 +458,29 @@ async def test_cancelling_the_outer_run_cancels_the_nested_run() -> None:
     assert finished == []
     assert len(inner_model.calls) == 1
     assert len(outer_model.calls) == 1
+
+
+async def test_streamed_to_input_list_keeps_the_whole_run_after_a_filtered_handoff() -> None:
+    triage, _, _, _ = triage_and_specialist(
+        [
+            [function_call("lookup_order", {"order_id": 1}, call_id="t1")],
+            [handoff_call("Billing", call_id="h1")],
+        ],
+        ["done"],
+        input_filter=handoff_filters.remove_all_tools,
+    )
+    async with open_run(triage, "hi") as stream:
+        async for _ in stream:
+            pass
+    assert stream.to_input_list() == stream.result.to_input_list()
+    assert len(stream.to_input_list()) == 6
+
+
+async def test_filtering_a_server_kept_conversation_is_a_user_error() -> None:
+    triage, _, _, _ = triage_and_specialist(
+        [[handoff_call("Billing", call_id="h1")]],
+        ["never"],
+        input_filter=handoff_filters.remove_all_tools,
+    )
+    with pytest.raises(UserError, match="client-side history"):
+        await Runner.run(triage, "hi", previous_response_id="resp_0")

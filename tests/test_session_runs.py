@@ -7,6 +7,7 @@ clock here (an autojumping mock clock would jump to the deadline while a thread 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -300,3 +301,60 @@ async def test_a_session_with_only_the_four_methods_works() -> None:
     session = ListSession()
     await Runner.run(Agent(name="a", model=ScriptedModel(["hello"])), "hi", session=session)  # type: ignore[arg-type]
     assert session.items == [user("hi"), assistant_message("hello")]
+
+
+async def test_a_limit_drops_every_output_whose_call_it_cut_off(session: Session) -> None:
+    await session.add_items(
+        [
+            user("two lookups"),
+            function_call("lookup", {"key": "a"}, call_id="c1"),
+            function_call("lookup", {"key": "b"}, call_id="c2"),
+            {"type": "function_call_output", "call_id": "c1", "output": "a"},
+            {"type": "function_call_output", "call_id": "c2", "output": "b"},
+            assistant_message("done"),
+        ]
+    )
+    model = ScriptedModel(["ok"])
+    config = RunConfig(session_settings=SessionSettings(limit=4))
+    await Runner.run(Agent(name="a", model=model), "again", session=session, run_config=config)
+    assert [item.get("call_id") for item in model.calls[0].input] == [
+        "c2",
+        "c2",
+        None,
+        None,
+    ]
+
+
+class SlowWriteSession(MemorySession):
+    def __init__(self) -> None:
+        super().__init__("slow")
+        self.writing = anyio.Event()
+
+    async def add_items(self, items: list[dict[str, Any]]) -> None:
+        self.writing.set()
+        await anyio.sleep(60)
+        await super().add_items(items)
+
+
+async def test_cancelling_during_a_slow_session_write_stays_cancellation() -> None:
+    session = SlowWriteSession()
+    model = ScriptedModel([[function_call("lookup", {"key": "a"}, call_id="c1")], "done"])
+    agent = Agent(name="a", model=model, tools=[lookup])
+    config = RunConfig(session_write_timeout=0.2)
+    with anyio.CancelScope() as scope:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(partial(Runner.run, agent, "hi", session=session, run_config=config))
+            await session.writing.wait()
+            scope.cancel()
+    assert scope.cancelled_caught
+    assert await session.get_items() == []
+
+
+async def test_a_session_write_past_its_deadline_is_a_timeout_error() -> None:
+    session = SlowWriteSession()
+    model = ScriptedModel([[function_call("lookup", {"key": "a"}, call_id="c1")], "done"])
+    agent = Agent(name="a", model=model, tools=[lookup])
+    with pytest.raises(TimeoutError, match="session_write_timeout"):
+        await Runner.run(
+            agent, "hi", session=session, run_config=RunConfig(session_write_timeout=0.05)
+        )

@@ -411,3 +411,24 @@ async def test_model_error_surfaces_unwrapped() -> None:
     model = ScriptedModel([ConnectionError("boom")])
     with pytest.raises(ConnectionError, match="boom"):
         await Runner.run(Agent(name="a", model=model), "go")
+
+
+async def test_a_sync_tool_past_its_timeout_is_reported_as_timed_out() -> None:
+    import threading
+
+    release = threading.Event()
+
+    @function_tool(timeout=0.05)
+    def blocking() -> str:
+        release.wait(5)  # a worker thread cannot be interrupted...
+        return "finished anyway"
+
+    async def release_later() -> None:
+        await anyio.sleep(0.1)  # ...so it is let go once the deadline has passed
+        release.set()
+
+    model = ScriptedModel([[function_call("blocking", {}, call_id="c1")], "ok"])
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(release_later)
+        await Runner.run(Agent(name="a", model=model, tools=[blocking]), "go")
+    assert model.calls[1].input[-1]["output"] == "Tool 'blocking' timed out after 0.05 seconds."

@@ -121,7 +121,12 @@ class RunState:
         self.history = history
         self.history_base = len(history)
         self.items_base = len(self.generated_items)
-        self.mark_sent()
+
+    def to_input_list(self) -> list[TResponseInputItem]:
+        """The original input plus every generated item (whatever filters showed the model)."""
+        items = ItemHelpers.input_to_new_input_list(self.original_input)
+        items.extend(item.to_input_item() for item in self.generated_items)
+        return items
 
     def to_result(self, final_output: Any) -> RunResult:
         """The `RunResult` of a run that ended with `final_output`."""

@@ -212,7 +212,7 @@ class RunResultStreaming:
 
     def to_input_list(self) -> list[TResponseInputItem]:
         """The original input plus the items produced so far."""
-        return list(self._state.history)
+        return self._state.to_input_list()
 
     def _entered(self) -> tuple[MemoryObjectReceiveStream[StreamEvent], RunOutcome]:
         if self._receive is None or self._outcome is None:

@@ -31,6 +31,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--input", default="Plan a weekend in Lisbon on a 250 USD budget.")
     demo.add_argument("--base-url", help="an OpenAI-compatible API, e.g. http://localhost:11434/v1")
     demo.add_argument("--model", help="model name for the real API (default: gpt-4.1)")
+    demo.add_argument(
+        "--api",
+        choices=("responses", "chat"),
+        default="responses",
+        help="the real API's flavour: Responses (default) or Chat Completions",
+    )
     bench = commands.add_parser(
         "bench",
         help="benchmark the runtime (parallel tools, turns, cancellation, many runs, import)",
@@ -50,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _demo(args: argparse.Namespace) -> int:
     import anyio
 
-    from . import InputGuardrailTripwireTriggered
+    from . import InputGuardrailTripwireTriggered, ModelProviderError, UserError
 
     real = bool(args.base_url or os.environ.get("OPENAI_API_KEY"))
     where = args.base_url or ("the OpenAI API" if real else "a local fake OpenAI server")
@@ -61,6 +67,9 @@ def _demo(args: argparse.Namespace) -> int:
         result = anyio.run(partial(_run_demo, args, real), backend=args.backend)
     except InputGuardrailTripwireTriggered as exc:
         print(f"guardrail {exc.guardrail_result.guardrail.get_name()!r} stopped the run")
+        return 1
+    except (ModelProviderError, UserError) as exc:
+        print(f"\nerror: {exc}", file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
     tokens = f", {result.usage.total_tokens} tokens" if result.usage.total_tokens else ""
@@ -76,7 +85,9 @@ async def _run_demo(args: argparse.Namespace, real: bool) -> RunResult:
 
     if real:
         key = os.environ.get("OPENAI_API_KEY") or "unused"
-        provider = OpenAIProvider(base_url=args.base_url, api_key=key)
+        provider = OpenAIProvider(
+            base_url=args.base_url, api_key=key, use_responses=args.api == "responses"
+        )
         return await _stream_with(provider, args.model, args.input)
     async with FakeOpenAIServer(steps=DEMO_SCRIPT) as server:
         provider = OpenAIProvider(base_url=server.base_url, api_key="fake-key")

@@ -53,6 +53,12 @@ async def take_handoff(
     if nest is None:
         nest = env.config.nest_handoff_history
     if input_filter is not None or nest:
+        if state.server_manages_conversation:
+            raise UserError(
+                f"Handoff {first.handoff.tool_name!r} filters or nests the history, but the "
+                "server keeps this conversation (previous_response_id / conversation_id): "
+                "filters only work on client-side history."
+            )
         data = HandoffInputData(
             input_history=tuple(state.history[: state.history_base]),
             pre_handoff_items=tuple(state.generated_items[state.items_base : turn_start]),

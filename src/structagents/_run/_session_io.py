@@ -59,14 +59,14 @@ async def save_turn(env: RunEnv, state: RunState) -> None:
         return
     seconds = env.config.session_write_timeout
     with anyio.CancelScope(shield=True):
-        try:
-            with anyio.fail_after(seconds):
-                await session.add_items(items)
-        except TimeoutError:
-            raise TimeoutError(
-                f"Writing a turn to session {session.session_id!r} took longer than "
-                f"RunConfig.session_write_timeout={seconds:g}s."
-            ) from None
+        with anyio.move_on_after(seconds) as deadline:
+            await session.add_items(items)
+    if deadline.cancelled_caught:
+        await anyio.lowlevel.checkpoint()  # a pending cancellation stays a cancellation
+        raise TimeoutError(
+            f"Writing a turn to session {session.session_id!r} took longer than "
+            f"RunConfig.session_write_timeout={seconds:g}s."
+        )
     state.session_input = []
     state.saved_items = len(state.generated_items)
 
@@ -75,11 +75,8 @@ _ANSWERS = frozenset({"function_call_output", "custom_tool_call_output", "comput
 
 
 def _without_cut_turns(history: list[TResponseInputItem]) -> list[TResponseInputItem]:
-    """Drop the leading items a limit cut loose from their turn: tool outputs whose call fell
-    outside the window (the API rejects them) and reasoning items that preceded it."""
-    start = 0
-    while start < len(history) and (
-        history[start].get("type") in _ANSWERS or history[start].get("type") == "reasoning"
-    ):
-        start += 1
-    return history[start:]
+    """Drop tool outputs whose call a limit left outside the window (the API rejects them)."""
+    calls = {item.get("call_id") for item in history if item.get("type") not in _ANSWERS}
+    return [
+        item for item in history if item.get("type") not in _ANSWERS or item.get("call_id") in calls
+    ]

@@ -76,8 +76,8 @@ async def _invoke(env: RunEnv, ctx: RunContextWrapper[Any], agent: Agent[Any], r
     deadline = anyio.current_time() + timeout if timeout else math.inf
     with anyio.CancelScope(deadline=deadline) as scope:
         output = await tool.on_invoke_tool(tool_ctx, arguments)
-    if scope.cancelled_caught:
-        assert timeout is not None
+    # A sync tool's thread cannot be interrupted: past its deadline it is reported late.
+    if timeout and (scope.cancelled_caught or anyio.current_time() >= deadline):
         output = await _timed_out(tool, tool_ctx, timeout)
     await lifecycle.tool_end(env, tool_ctx, agent, tool, output)
     return output

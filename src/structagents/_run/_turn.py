@@ -76,6 +76,12 @@ async def call_model(
     """Call `agent`'s model with the history so far; add its usage to the run's."""
     ctx = state.context_wrapper
     model = env.model_for(agent)
+    if state.server_manages_conversation and not model.keeps_server_state:
+        raise UserError(
+            f"{type(model).__name__} keeps no conversation on the server: run without "
+            "previous_response_id / auto_previous_response_id / conversation_id, or use a model "
+            "that does (OpenAIResponsesModel)."
+        )
     settings = agent.model_settings.resolve(env.config.model_settings)
     system_prompt = await agent.get_system_prompt(ctx)
     model_input = state.model_input()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._usage import InputTokensDetails, OutputTokensDetails, Usage, usage_to_json
-from ..exceptions import UserError
+from ..exceptions import ModelProviderError, UserError
 
 __all__ = ["ChatStreamAssembler", "chat_usage", "completion_output", "items_to_messages"]
 
@@ -34,6 +34,11 @@ def items_to_messages(
                     "function": {"name": item["name"], "arguments": item.get("arguments", "")},
                 }
             )
+            continue
+        if item.get("role") == "assistant" and assistant is not None and not assistant["content"]:
+            # Text after tool calls of the same reply joins their message: a tool-call message
+            # must be followed directly by its tool results.
+            assistant["content"] = _assistant_text(item)
             continue
         assistant = None
         if kind == "function_call_output":
@@ -65,7 +70,6 @@ def completion_output(completion: Mapping[str, Any]) -> list[dict[str, Any]]:
     choice = (completion.get("choices") or [{}])[0]
     message = choice.get("message") or {}
     return _output_items(
-        str(completion.get("id") or "chatcmpl"),
         message.get("content"),
         message.get("refusal"),
         [
@@ -106,6 +110,7 @@ class ChatStreamAssembler:
     calls: dict[int, list[str]] = field(default_factory=dict)
     usage: Usage = field(default_factory=Usage)
     started: bool = False
+    finished: bool = False
 
     def feed(self, chunk: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         if not self.started:
@@ -115,6 +120,8 @@ class ChatStreamAssembler:
         if chunk.get("usage"):
             self.usage = chat_usage(chunk["usage"])
         for choice in chunk.get("choices") or ():
+            if choice.get("finish_reason"):
+                self.finished = True
             delta = choice.get("delta") or {}
             if delta.get("content"):
                 self.text.append(delta["content"])
@@ -135,8 +142,11 @@ class ChatStreamAssembler:
                 parts[2] += function.get("arguments") or ""
 
     def finish(self) -> Iterator[dict[str, Any]]:
+        if not self.finished:
+            raise ModelProviderError(
+                "The Chat Completions stream ended before the model finished (no finish_reason)."
+            )
         output = _output_items(
-            self.response_id,
             "".join(self.text) or None,
             "".join(self.refusal) or None,
             [(p[0], p[1], p[2]) for _, p in sorted(self.calls.items())],
@@ -156,7 +166,6 @@ class ChatStreamAssembler:
 
 
 def _output_items(
-    response_id: str,
     content: str | None,
     refusal: str | None,
     calls: list[tuple[str, str, str]],
@@ -167,20 +176,15 @@ def _output_items(
         parts.append({"type": "output_text", "text": content, "annotations": []})
     if refusal:
         parts.append({"type": "refusal", "refusal": refusal})
+    # No "id": Chat Completions ids are not valid Responses-API item ids, and input items
+    # need none, so these items can be sent to either API later (e.g. after a handoff).
     if parts:
         items.append(
-            {
-                "type": "message",
-                "id": response_id,
-                "role": "assistant",
-                "status": "completed",
-                "content": parts,
-            }
+            {"type": "message", "role": "assistant", "status": "completed", "content": parts}
         )
     items.extend(
         {
             "type": "function_call",
-            "id": call_id,
             "call_id": call_id,
             "name": name,
             "arguments": arguments,
@@ -220,7 +224,9 @@ def _user_content(content: Any) -> Any:
         if kind in ("input_text", "output_text", "text"):
             parts.append({"type": "text", "text": part.get("text", "")})
         elif kind == "input_image":
-            url = part.get("image_url") or part.get("file_id")
+            url = part.get("image_url")
+            if not url:
+                raise UserError("Chat Completions takes images by URL (image_url), not by file_id.")
             image: dict[str, Any] = {"url": url}
             if part.get("detail"):
                 image["detail"] = part["detail"]

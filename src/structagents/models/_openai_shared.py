@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from .settings import ModelSettings
 
 __all__ = [
-    "DEFAULT_MODEL",
+    "default_model",
+    "plain_json",
     "create_client",
     "default_client",
     "extra_options",
@@ -45,8 +46,11 @@ __all__ = [
 
 T = TypeVar("T")
 
-DEFAULT_MODEL = os.environ.get("OPENAI_DEFAULT_MODEL", "gpt-4.1")
-"""The model used when an agent names none (env `OPENAI_DEFAULT_MODEL` overrides)."""
+
+def default_model() -> str:
+    """The model used when an agent names none: env `OPENAI_DEFAULT_MODEL`, else gpt-4.1."""
+    return os.environ.get("OPENAI_DEFAULT_MODEL") or "gpt-4.1"
+
 
 _defaults: dict[str, Any] = {"client": None, "key": None, "api": "responses"}
 _CLOSE_TIMEOUT = 5.0
@@ -182,7 +186,14 @@ def _json_event_stream() -> Any:
                 async for sse in events:
                     if sse.data.startswith("[DONE]"):
                         continue  # read to the end, so the connection can be reused
-                    data = sse.json()
+                    try:
+                        data = sse.json()
+                    except ValueError as exc:
+                        raise APIError(
+                            f"The stream sent an event that is not JSON: {sse.data[:200]!r}",
+                            self.response.request,
+                            body=None,
+                        ) from exc
                     if isinstance(data, dict) and isinstance(data.get("error"), dict):
                         message = data["error"].get("message") or "Error while streaming"
                         raise APIError(message, self.response.request, body=data["error"])
@@ -201,6 +212,12 @@ def _json_event_stream() -> Any:
             await self.response.aclose()
 
     return JSONEventStream
+
+
+def plain_json(value: Any) -> Any:
+    """An SDK pydantic object (e.g. `Reasoning(effort="low")`) as plain JSON; other values as is."""
+    dump = getattr(value, "model_dump", None)
+    return dump(exclude_none=True) if callable(dump) else value
 
 
 def extra_options(settings: ModelSettings) -> Any:

@@ -73,6 +73,10 @@ class Model(abc.ABC):
     read-only: the run shares them with the result and the next turn.
     """
 
+    keeps_server_state: bool = True
+    """Whether the model can continue from `previous_response_id` / `conversation_id` (and so
+    be sent only new items). Set False for APIs without server-side conversations."""
+
     @abc.abstractmethod
     async def get_response(
         self,

@@ -18,6 +18,7 @@ from ._openai_shared import (
     handoff_schema_of,
     merge_extras,
     output_format,
+    plain_json,
 )
 from .interface import ModelResponse
 
@@ -35,6 +36,7 @@ class OpenAIChatCompletionsModel(OpenAIModelBase):
     """A model served by a Chat Completions API (`POST /chat/completions`)."""
 
     path = "/chat/completions"
+    keeps_server_state = False
 
     def parse_response(self, data: object) -> ModelResponse:
         if not isinstance(data, dict):
@@ -69,8 +71,7 @@ class OpenAIChatCompletionsModel(OpenAIModelBase):
         prompt: Any | None = None,
         stream: bool,
     ) -> dict[str, Any]:
-        """The JSON body of a `POST /chat/completions` request (server-side conversation
-        state and prompts are Responses-API features and are not sent)."""
+        """The JSON body of a `POST /chat/completions` request."""
         items = [{"role": "user", "content": input}] if isinstance(input, str) else input
         body: dict[str, Any] = {
             "model": self.model,
@@ -91,7 +92,7 @@ class OpenAIChatCompletionsModel(OpenAIModelBase):
                 "type": "json_schema",
                 "json_schema": {"name": name, "schema": schema, "strict": strict},
             }
-        reasoning = settings.reasoning
+        reasoning = plain_json(settings.reasoning)
         effort = reasoning.get("effort") if isinstance(reasoning, dict) else None
         for key, value in (
             ("temperature", settings.temperature),

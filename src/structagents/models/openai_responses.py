@@ -17,6 +17,7 @@ from ._openai_shared import (
     handoff_schema_of,
     merge_extras,
     output_format,
+    plain_json,
 )
 from .interface import ModelResponse
 
@@ -43,9 +44,17 @@ class OpenAIResponsesModel(OpenAIModelBase):
     async def translate_stream(
         self, events: AsyncIterator[dict[str, Any]]
     ) -> AsyncGenerator[dict[str, Any], None]:
+        done_items: list[dict[str, Any]] = []
         async for event in events:
-            if event.get("type") in _FAILED_EVENTS:
+            kind = event.get("type")
+            if kind in _FAILED_EVENTS:
                 _raise_failed(event)
+            if kind == "response.output_item.done" and isinstance(event.get("item"), dict):
+                done_items.append(event["item"])
+            elif kind == "response.completed" and done_items:
+                response = event.get("response") or {}
+                if not response.get("output"):  # some servers only stream the items
+                    event = {**event, "response": {**response, "output": done_items}}
             yield event
 
     def build_body(
@@ -88,7 +97,7 @@ class OpenAIResponsesModel(OpenAIModelBase):
             ("tool_choice", _tool_choice(settings.tool_choice)),
             ("parallel_tool_calls", settings.parallel_tool_calls if tool_specs else None),
             ("truncation", settings.truncation),
-            ("reasoning", _plain(settings.reasoning)),
+            ("reasoning", plain_json(settings.reasoning)),
             ("metadata", settings.metadata),
             ("store", settings.store),
             ("include", settings.response_include),
@@ -119,15 +128,10 @@ def _tool_choice(choice: Any) -> Any:
     return {"type": "function", "name": choice}
 
 
-def _plain(value: Any) -> Any:
-    dump = getattr(value, "model_dump", None)
-    return dump(exclude_none=True) if callable(dump) else value
-
-
 def _checked(data: object) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ModelProviderError(f"The Responses API returned {type(data).__name__}, not JSON.")
-    if data.get("status") == "failed" or data.get("error"):
+    if data.get("status") in ("failed", "incomplete") or data.get("error"):
         _raise_failed({"response": data})
     return data
 
@@ -137,6 +141,5 @@ def _raise_failed(event: dict[str, Any]) -> NoReturn:
     error = event.get("error") or response.get("error") or {}
     details = response.get("incomplete_details") or {}
     message = error.get("message") or details.get("reason") or event.get("message") or "failed"
-    raise ModelProviderError(
-        f"The model's response failed: {message}", code=error.get("code"), body=event
-    )
+    code = error.get("code") or event.get("code")
+    raise ModelProviderError(f"The model's response failed: {message}", code=code, body=event)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..exceptions import UserError
-from ._openai_shared import DEFAULT_MODEL, create_client, default_api, default_client
+from ._openai_shared import create_client, default_api, default_client, default_model
 from .interface import Model, ModelProvider
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ class OpenAIProvider(ModelProvider):
         from .openai_chat import OpenAIChatCompletionsModel
         from .openai_responses import OpenAIResponsesModel
 
-        name = model_name or DEFAULT_MODEL
+        name = model_name or default_model()
         use_responses = self._use_responses
         if use_responses is None:
             use_responses = default_api() == "responses"
