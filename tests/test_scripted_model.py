@@ -612,3 +612,54 @@ def test_handoff_call_names_the_default_handoff_tool() -> None:
     assert item["name"] == "transfer_to_billing_desk"
     assert item["arguments"] == '{"reason":"refund"}'
     assert handoff_call("triage", call_id="h2")["name"] == "transfer_to_triage"
+
+
+async def test_reference_sdk_forms_are_accepted() -> None:
+    from openai.types.responses import (
+        ResponseFunctionToolCall,
+        ResponseOutputMessage,
+        ResponseOutputText,
+    )
+
+    from structagents import Agent, Runner, function_tool
+
+    @function_tool
+    def ping() -> str:
+        return "pong"
+
+    typed_call = ResponseFunctionToolCall(
+        type="function_call", call_id="c1", name="ping", arguments="{}", id="fc_1"
+    )
+    typed_message = ResponseOutputMessage(
+        id="msg_1",
+        type="message",
+        role="assistant",
+        status="completed",
+        content=[ResponseOutputText(type="output_text", text="done", annotations=[])],
+    )
+    model = ScriptedModel(
+        [[typed_call], {"output": [typed_message], "raw_usage": {"x": 1}}],
+        emit_traces=False,
+    )
+    result = await Runner.run(Agent(name="a", model=model, tools=[ping]), "go")
+    assert result.final_output == "done"
+    assert model.calls[1].input[1]["name"] == "ping"
+    assert ModelStep.raise_error(ValueError("x"), retry_advice=None).error is not None
+
+
+async def test_stream_events_are_streamed_verbatim() -> None:
+    from structagents import Agent, RawResponsesStreamEvent, open_run
+
+    events = [
+        {"type": "response.output_text.delta", "delta": "Hel"},
+        {"type": "response.output_text.delta", "delta": "lo"},
+        {
+            "type": "response.completed",
+            "response": {"id": "r1", "output": [assistant_message("Hello")]},
+        },
+    ]
+    model = ScriptedModel([ModelStep.stream(events)])
+    async with open_run(Agent(name="a", model=model), "hi") as stream:
+        raw = [e.data for e in [e async for e in stream] if isinstance(e, RawResponsesStreamEvent)]
+    assert raw == events
+    assert stream.result.final_output == "Hello"

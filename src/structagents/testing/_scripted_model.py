@@ -84,7 +84,7 @@ class ModelCall:
 
 
 ModelStepResult: TypeAlias = (
-    "ModelStep | Mapping[str, Any] | ModelResponse | Sequence[TResponseOutputItem]"
+    "ModelStep | Mapping[str, Any] | ModelResponse | Sequence[TResponseOutputItem | Any]"
     " | Exception | str"
 )
 ModelResponder: TypeAlias = Callable[[ModelCall], "ModelStepResult | Awaitable[ModelStepResult]"]
@@ -100,9 +100,15 @@ class ModelStep:
     - `wait_for`: an `anyio.Event` the call waits on before replying (a model call that is
       "in flight" until your test says so); `delay`: seconds to sleep before replying.
     - `usage`: the reply's usage; when left empty, one request (or the model's default usage).
+    - `stream_events`: in a streamed run, these exact events are streamed instead of ones made
+      from `output` (they should end with `response.completed`).
+    - `raw_usage`, `retry_advice`: accepted for code written for the reference SDK's
+      ScriptedModel, and ignored.
+
+    Output items and events may be dicts or the `openai` SDK's pydantic objects.
     """
 
-    output: Sequence[TResponseOutputItem] = ()
+    output: Sequence[Any] = ()
     usage: Usage = field(default_factory=Usage)
     response_id: str | None = None
     request_id: str | None = None
@@ -110,13 +116,40 @@ class ModelStep:
     responder: ModelResponder | None = None
     wait_for: anyio.Event | None = None
     delay: float | None = None
+    stream_events: Sequence[Any] | None = None
+    raw_usage: dict[str, Any] | None = None
+    retry_advice: Any = None
+
+    def __post_init__(self) -> None:
+        self.output = [_as_json(item) for item in self.output]
+        if self.stream_events is not None:
+            self.stream_events = [_as_json(event) for event in self.stream_events]
 
     @classmethod
     def raise_error(
-        cls, error: Exception, *, wait_for: anyio.Event | None = None, delay: float | None = None
+        cls,
+        error: Exception,
+        *,
+        retry_advice: Any = None,
+        wait_for: anyio.Event | None = None,
+        delay: float | None = None,
     ) -> ModelStep:
         """A step whose call raises `error` (after `wait_for` / `delay`, if given)."""
-        return cls(error=error, wait_for=wait_for, delay=delay)
+        return cls(error=error, retry_advice=retry_advice, wait_for=wait_for, delay=delay)
+
+    @classmethod
+    def stream(
+        cls,
+        events: Sequence[Any],
+        *,
+        output: Sequence[Any] = (),
+        usage: Usage | None = None,
+        response_id: str | None = None,
+    ) -> ModelStep:
+        """A step that streams exactly `events` (a plain call replies with `output`)."""
+        return cls(
+            output=output, usage=usage or Usage(), response_id=response_id, stream_events=events
+        )
 
     @classmethod
     def respond(cls, responder: ModelResponder) -> ModelStep:
@@ -141,8 +174,13 @@ class ScriptedModel(Model):
     """
 
     def __init__(
-        self, steps: Iterable[ModelStepResult] = (), *, default_usage: Usage | None = None
+        self,
+        steps: Iterable[ModelStepResult] = (),
+        *,
+        default_usage: Usage | None = None,
+        emit_traces: bool = False,
     ) -> None:
+        """`emit_traces` is accepted for code written for the reference SDK, and ignored."""
         self._steps: deque[ModelStep] = deque(
             _coerce_step(step, index) for index, step in enumerate(steps)
         )
@@ -238,6 +276,10 @@ class ScriptedModel(Model):
         step = await self._take_step(call)
         if step.error is not None and not step.output:
             raise step.error
+        if step.stream_events is not None:
+            for event in step.stream_events:
+                yield event
+            return
         for event in response_stream_events(self._response(step, number).to_response_json()):
             if step.error is not None and event["type"] == "response.completed":
                 raise step.error
@@ -334,13 +376,28 @@ def _coerce_step(step: Any, index: int) -> ModelStep:
                 input_index=index,
             )
         return ModelStep(**step)
-    if isinstance(step, Sequence) and all(isinstance(item, Mapping) for item in step):
-        return ModelStep(output=[dict(item) for item in step])
+    if isinstance(step, Sequence) and all(_is_item(item) for item in step):
+        return ModelStep(output=list(step))
     raise InvalidModelStep(
         f"Step {index} is a {type(step).__name__}; expected a ModelStep, a dict of its fields, "
         "a ModelResponse, a list of output items, an exception or a string.",
         input_index=index,
     )
+
+
+def _is_item(value: Any) -> bool:
+    return isinstance(value, Mapping) or callable(getattr(value, "model_dump", None))
+
+
+def _as_json(value: Any) -> dict[str, Any]:
+    """An item or event as a plain dict (the openai SDK's pydantic objects are dumped)."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):
+        data: dict[str, Any] = dump(exclude_none=True, mode="json")
+        return data
+    raise InvalidModelStep(f"{value!r} is not an output item (a dict)", input_index=0)
 
 
 def assistant_message(text: str, *, item_id: str = "scripted-message") -> TResponseOutputItem:
