@@ -74,3 +74,38 @@ def test_importing_the_package_does_not_import_openai() -> None:
     code = "import sys, structagents; print('openai' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_errors_survive_pickle_and_copy() -> None:
+    import copy
+    import pickle
+
+    from structagents import (
+        GuardrailFunctionOutput,
+        InputGuardrail,
+        InputGuardrailResult,
+        InputGuardrailTripwireTriggered,
+        MaxTurnsExceeded,
+        ModelProviderError,
+        RunTimeoutError,
+        ToolTimeoutError,
+    )
+
+    tripped = InputGuardrailResult(
+        guardrail=InputGuardrail(guardrail_function=print, name="g"),
+        output=GuardrailFunctionOutput(output_info="why", tripwire_triggered=True),
+    )
+    errors = [
+        MaxTurnsExceeded("Max turns (3) exceeded"),
+        ToolTimeoutError("slow", 1.5),
+        RunTimeoutError(2.0),
+        ModelProviderError("boom", status_code=500, request_id="req_1"),
+        InputGuardrailTripwireTriggered(tripped),
+    ]
+    for error in errors:
+        for clone in (pickle.loads(pickle.dumps(error)), copy.copy(error)):
+            assert type(clone) is type(error)
+            assert str(clone) == str(error)
+            assert vars(clone).keys() == vars(error).keys()
+    provider_error = pickle.loads(pickle.dumps(errors[3]))
+    assert (provider_error.status_code, provider_error.request_id) == (500, "req_1")

@@ -84,6 +84,13 @@ class AgentsException(Exception):
         super().__init__(*args)
         self.run_data = None
 
+    def _init_args(self) -> tuple[object, ...]:
+        """The arguments that rebuild this error (for pickling and copying)."""
+        return self.args
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), self._init_args(), self.__dict__)
+
 
 class MaxTurnsExceeded(AgentsException):
     """The run made `max_turns` model calls without producing a final output."""
@@ -149,6 +156,9 @@ class ToolTimeoutError(AgentsException):
         self.tool_name = tool_name
         self.timeout_seconds = timeout_seconds
 
+    def _init_args(self) -> tuple[object, ...]:
+        return (self.tool_name, self.timeout_seconds)
+
 
 class RunTimeoutError(AgentsException, TimeoutError):
     """`RunConfig.run_timeout` elapsed; everything the run started was cancelled first."""
@@ -156,6 +166,9 @@ class RunTimeoutError(AgentsException, TimeoutError):
     def __init__(self, timeout_seconds: float) -> None:
         super().__init__(f"The run did not finish within run_timeout={timeout_seconds:g} seconds.")
         self.timeout_seconds = timeout_seconds
+
+    def _init_args(self) -> tuple[object, ...]:
+        return (self.timeout_seconds,)
 
 
 class InputGuardrailTripwireTriggered(AgentsException):
@@ -167,6 +180,9 @@ class InputGuardrailTripwireTriggered(AgentsException):
         )
         self.guardrail_result = guardrail_result
 
+    def _init_args(self) -> tuple[object, ...]:
+        return (self.guardrail_result,)
+
 
 class OutputGuardrailTripwireTriggered(AgentsException):
     """An output guardrail tripped; its sibling guardrails were cancelled."""
@@ -176,3 +192,6 @@ class OutputGuardrailTripwireTriggered(AgentsException):
             f"Output guardrail {guardrail_result.guardrail.get_name()!r} triggered its tripwire"
         )
         self.guardrail_result = guardrail_result
+
+    def _init_args(self) -> tuple[object, ...]:
+        return (self.guardrail_result,)
