@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import structagents
 import structagents.testing
 
@@ -76,6 +78,10 @@ def test_importing_the_package_does_not_import_openai() -> None:
     assert out.stdout.strip() == "False"
 
 
+def _never_trips(ctx: Any, agent: Any, input: Any) -> Any:
+    return None
+
+
 def test_errors_survive_pickle_and_copy() -> None:
     import copy
     import pickle
@@ -92,7 +98,7 @@ def test_errors_survive_pickle_and_copy() -> None:
     )
 
     tripped = InputGuardrailResult(
-        guardrail=InputGuardrail(guardrail_function=print, name="g"),
+        guardrail=InputGuardrail(guardrail_function=_never_trips, name="g"),
         output=GuardrailFunctionOutput(output_info="why", tripwire_triggered=True),
     )
     errors = [
