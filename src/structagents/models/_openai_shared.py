@@ -176,7 +176,8 @@ def _json_event_stream() -> Any:
     The SDK's own stream leaves its reader generators unfinished when it stops at `[DONE]` or
     is closed early, which trio reports when they are garbage-collected."""
     from openai import APIConnectionError, APIError, APITimeoutError, AsyncStream
-    from openai._httpx2 import request_exceptions, timeout_exceptions
+
+    request_errors, timeout_errors = _transport_errors()
 
     class JSONEventStream(AsyncStream[object]):
         async def __stream__(self) -> AsyncIterator[object]:
@@ -198,9 +199,9 @@ def _json_event_stream() -> Any:
                         message = data["error"].get("message") or "Error while streaming"
                         raise APIError(message, self.response.request, body=data["error"])
                     yield data
-            except timeout_exceptions() as exc:
+            except timeout_errors as exc:
                 raise APITimeoutError(request=self.response.request) from exc
-            except request_exceptions() as exc:
+            except request_errors as exc:
                 raise APIConnectionError(request=self.response.request) from exc
             finally:
                 await events.aclose()  # type: ignore[attr-defined]
@@ -218,6 +219,17 @@ def plain_json(value: Any) -> Any:
     """An SDK pydantic object (e.g. `Reasoning(effort="low")`) as plain JSON; other values as is."""
     dump = getattr(value, "model_dump", None)
     return dump(exclude_none=True) if callable(dump) else value
+
+
+def _transport_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
+    """The HTTP library's request and timeout errors: httpx2 for openai 3.x, httpx before."""
+    try:
+        from openai._httpx2 import request_exceptions, timeout_exceptions
+    except ImportError:  # openai < 3 streams over httpx
+        import httpx
+
+        return (httpx.RequestError, anyio.EndOfStream), (httpx.TimeoutException,)
+    return request_exceptions(), timeout_exceptions()
 
 
 def extra_options(settings: ModelSettings) -> Any:
