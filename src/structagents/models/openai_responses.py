@@ -100,7 +100,7 @@ class OpenAIResponsesModel(OpenAIModelBase):
             ("reasoning", plain_json(settings.reasoning)),
             ("metadata", settings.metadata),
             ("store", settings.store),
-            ("include", settings.response_include),
+            ("include", _include(settings)),
             ("top_logprobs", settings.top_logprobs),
         ):
             if value is not None:
@@ -120,6 +120,16 @@ def _function_tool(
         "parameters": parameters,
         "strict": strict,
     }
+
+
+def _include(settings: ModelSettings) -> list[str] | None:
+    include = list(settings.response_include or ())
+    if settings.top_logprobs is not None and _LOGPROBS not in include:
+        include.append(_LOGPROBS)  # without it the API returns no logprobs
+    return include or None
+
+
+_LOGPROBS = "message.output_text.logprobs"
 
 
 def _tool_choice(choice: Any) -> Any:
