@@ -13,11 +13,8 @@ from ._config import DEFAULT_MAX_TURNS, RunConfig
 from ._hooks import RunHooks
 from ._items import TResponseInputItem
 from ._result import RunResult
-from ._run._boundary import check_run_args, public_errors, within
-from ._run._env import RunEnv
-from ._run._loop import run_loop
+from ._run._start import drive_run, prepare_run
 from ._run_context import RunContextWrapper, TContext
-from ._state import RunState
 from ._streaming import RunResultStreaming
 from .exceptions import UserError
 from .sessions.base import Session
@@ -172,24 +169,19 @@ async def run_in_context(
     session: Session | None = None,
 ) -> RunResult:
     """`Runner.run` with a context wrapper of the caller's (nested runs share usage this way)."""
-    check_run_args(starting_agent, input, max_turns)
-    config = run_config if run_config is not None else RunConfig()
-    env = RunEnv.create(config, hooks, session)
-    state = RunState.start(
+    env, state = prepare_run(
         starting_agent,
         input,
         context_wrapper,
-        max_turns,
+        max_turns=max_turns,
+        hooks=hooks,
+        run_config=run_config,
         previous_response_id=previous_response_id,
         auto_previous_response_id=auto_previous_response_id,
         conversation_id=conversation_id,
+        session=session,
     )
-    try:
-        with public_errors(state):
-            return await within(config.run_timeout, partial(run_loop, env, state))
-    finally:
-        await env.aclose()
-    raise AssertionError("unreachable")  # pragma: no cover
+    return await drive_run(env, state)
 
 
 def _running_event_loop() -> str | None:

@@ -18,11 +18,9 @@ from ._guardrails import InputGuardrailResult, OutputGuardrailResult
 from ._hooks import RunHooks
 from ._items import RunItem, TResponseInputItem
 from ._result import RunResult
-from ._run._boundary import check_run_args
-from ._run._env import RunEnv
+from ._run._start import prepare_run
 from ._run._stream import RunOutcome, stream_run
 from ._run_context import RunContextWrapper, TContext
-from ._state import RunState
 from ._usage import Usage
 from .exceptions import UserError
 from .models.interface import ModelResponse
@@ -65,17 +63,17 @@ class RunResultStreaming:
         conversation_id: str | None = None,
         session: Session | None = None,
     ) -> None:
-        check_run_args(starting_agent, input, max_turns)
-        self._config = run_config if run_config is not None else RunConfig()
-        self._env = RunEnv.create(self._config, hooks, session)
-        self._state = RunState.start(
+        self._env, self._state = prepare_run(
             starting_agent,
             input,
             RunContextWrapper(context),
-            max_turns,
+            max_turns=max_turns,
+            hooks=hooks,
+            run_config=run_config,
             previous_response_id=previous_response_id,
             auto_previous_response_id=auto_previous_response_id,
             conversation_id=conversation_id,
+            session=session,
         )
         self._exit_stack: AsyncExitStack | None = None
         self._receive: MemoryObjectReceiveStream[StreamEvent] | None = None
@@ -86,7 +84,7 @@ class RunResultStreaming:
             raise UserError("This streamed run was already started; start a new one instead.")
         stack = AsyncExitStack()
         self._receive, self._outcome = await stack.enter_async_context(
-            stream_run(self._env, self._state, self._config.stream_buffer_size)
+            stream_run(self._env, self._state, self._env.config.stream_buffer_size)
         )
         self._exit_stack = stack
         return self

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from functools import partial
 
 import anyio
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
@@ -13,10 +12,9 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from .._events import StreamEvent
 from .._result import RunResult
 from .._state import RunState
-from ._boundary import public_errors, within
 from ._env import RunEnv
-from ._loop import run_loop
 from ._sink import EventSink
+from ._start import drive_run
 
 __all__ = ["RunOutcome", "stream_run"]
 
@@ -66,17 +64,11 @@ async def _drive(
     env: RunEnv, state: RunState, send: MemoryObjectSendStream[StreamEvent], outcome: RunOutcome
 ) -> None:
     with send:
-        try:
-            with outcome.scope:
-                try:
-                    with public_errors(state):
-                        outcome.result = await within(
-                            env.config.run_timeout, partial(run_loop, env, state)
-                        )
-                except Exception as exc:
-                    outcome.error = exc
-        finally:
-            await env.aclose()
+        with outcome.scope:
+            try:
+                outcome.result = await drive_run(env, state)
+            except Exception as exc:
+                outcome.error = exc
         if outcome.scope.cancelled_caught:
             outcome.result = state.to_result(None)
         outcome.is_complete = True
