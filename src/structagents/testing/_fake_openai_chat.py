@@ -8,7 +8,6 @@ chat `messages` become Responses-API input items for the `ModelCall` a responder
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -20,11 +19,10 @@ from ._fake_openai_responses import (
     normalise_output_items,
     request_model,
 )
+from ._response_events import text_chunks
 from ._scripted_model import ModelCall
 
 __all__ = ["call_from_chat_request", "chat_completion", "chat_completion_sse_events"]
-
-_WORD = re.compile(r"\S+\s*|\s+")
 
 
 def chat_completion(
@@ -97,7 +95,7 @@ def chat_completion_sse_events(
     choice = completion["choices"][0]
     message = choice["message"]
     deltas: list[dict[str, Any]] = [{"role": "assistant", "content": "", "refusal": None}]
-    deltas.extend({"content": word} for word in _WORD.findall(message.get("content") or ""))
+    deltas.extend({"content": word} for word in text_chunks(message.get("content") or ""))
     if message.get("refusal"):
         deltas.append({"refusal": message["refusal"]})
     for index, call in enumerate(message.get("tool_calls") or ()):

@@ -6,9 +6,15 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["response_stream_events"]
+__all__ = ["response_stream_events", "text_chunks"]
 
 _CHUNK = re.compile(r"\S+\s*|\s+")
+
+
+def text_chunks(text: str) -> list[str]:
+    """`text` in word-sized pieces, the way the fakes stream it."""
+    chunks: list[str] = _CHUNK.findall(text)
+    return chunks
 
 
 def response_stream_events(response: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -41,7 +47,7 @@ def response_stream_events(response: dict[str, Any]) -> Iterator[dict[str, Any]]
                     **where,
                     "part": empty,
                 }
-                for chunk in _CHUNK.findall(part.get("text", "")):
+                for chunk in text_chunks(part.get("text", "")):
                     yield {
                         "type": "response.output_text.delta",
                         "sequence_number": next(seq),
