@@ -6,6 +6,7 @@ from functools import partial
 from typing import Any
 
 from .._agent import Agent
+from .._items import RunItem
 from .._result import RunResult
 from .._state import RunState
 from ..exceptions import MaxTurnsExceeded
@@ -14,7 +15,7 @@ from ._env import RunEnv
 from ._guardrail_exec import first_turn_response, run_output_guardrails
 from ._handoff_exec import take_handoff
 from ._session_io import load_session_history, save_turn
-from ._tool_exec import final_output_from_tools, run_function_tools
+from ._tool_exec import final_output_from_tools, run_tools
 from ._turn import call_model, final_output_from_message, process_response
 
 __all__ = ["run_loop"]
@@ -59,9 +60,9 @@ async def run_loop(env: RunEnv, state: RunState) -> RunResult:
         if events is not None:
             await events.items(processed.new_items)
 
-        outputs = []
+        outputs: list[RunItem] = []
         if processed.tool_runs:
-            outputs = await run_function_tools(env, state, agent, processed.tool_runs)
+            outputs = await run_tools(env, state, agent, processed.tool_runs)
             state.add_items(outputs)
             if events is not None:
                 await events.items(outputs)

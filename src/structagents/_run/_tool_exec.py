@@ -9,25 +9,26 @@ from typing import Any
 import anyio
 
 from .._agent import Agent
-from .._items import ItemHelpers, ToolCallOutputItem
+from .._items import RunItem, ToolCallOutputItem
 from .._run_context import RunContextWrapper, ToolContext
 from .._state import RunState
-from .._tools import FunctionTool, FunctionToolResult, default_tool_timeout_error_message
+from .._tools import FunctionToolResult, default_tool_timeout_error_message
 from ..exceptions import ToolTimeoutError
 from . import _lifecycle as lifecycle
 from ._env import RunEnv
-from ._turn import ToolRun
+from ._tool_calls import FunctionToolRun, ToolRun
 
-__all__ = ["final_output_from_tools", "run_function_tools"]
+__all__ = ["final_output_from_tools", "run_tools"]
 
 
-async def run_function_tools(
+async def run_tools(
     env: RunEnv, state: RunState, agent: Agent[Any], runs: list[ToolRun]
-) -> list[ToolCallOutputItem]:
-    """Run all of a turn's tool calls at once and return their outputs in the model's order.
+) -> list[RunItem]:
+    """Run all of a turn's tool calls at once and return their output items in the model's order.
 
-    An exception escaping a tool (one its `failure_error_function` did not turn into a message)
-    cancels the other calls; once all have stopped, the error of the earliest call is raised.
+    Every kind of call goes through `_run_call`. An exception escaping a call (one its tool did
+    not turn into a message) cancels the other calls; once all have stopped, the error of the
+    earliest call is raised.
     """
     outputs: list[Any] = [None] * len(runs)
     errors: dict[int, Exception] = {}
@@ -39,10 +40,10 @@ async def run_function_tools(
         async def run_one(index: int) -> None:
             try:
                 if limiter is None:
-                    outputs[index] = await _invoke(env, ctx, agent, runs[index])
+                    outputs[index] = await _run_call(env, ctx, agent, runs[index])
                 else:
                     async with limiter:
-                        outputs[index] = await _invoke(env, ctx, agent, runs[index])
+                        outputs[index] = await _run_call(env, ctx, agent, runs[index])
             except Exception as exc:
                 errors[index] = exc
                 tg.cancel_scope.cancel()
@@ -52,44 +53,40 @@ async def run_function_tools(
 
     if errors:
         raise errors[min(errors)]
-    return [
-        ToolCallOutputItem(
-            agent, ItemHelpers.tool_call_output_item(run.call["call_id"], output), output
-        )
-        for run, output in zip(runs, outputs, strict=False)
-    ]
+    return outputs
 
 
-async def _invoke(env: RunEnv, ctx: RunContextWrapper[Any], agent: Agent[Any], run: ToolRun) -> Any:
-    tool = run.tool
-    arguments = run.call.get("arguments") or ""
+async def _run_call(
+    env: RunEnv, ctx: RunContextWrapper[Any], agent: Agent[Any], run: ToolRun
+) -> RunItem:
+    """One call, whatever its kind: hooks around it, and its own cancel scope with the timeout."""
     tool_ctx = ToolContext.from_run_context(
         ctx,
-        tool_name=tool.name,
-        tool_call_id=run.call["call_id"],
-        tool_arguments=arguments,
+        tool_name=run.tool_name,
+        tool_call_id=run.call_id,
+        tool_arguments=run.arguments,
         agent=agent,
         run_config=env.config,
     )
-    await lifecycle.tool_start(env, tool_ctx, agent, tool)
-    timeout = tool.timeout_seconds or env.config.tool_timeout
+    await lifecycle.tool_start(env, tool_ctx, agent, run.tool)
+    timeout = run.timeout_seconds or env.config.tool_timeout
     deadline = anyio.current_time() + timeout if timeout else math.inf
     with anyio.CancelScope(deadline=deadline) as scope:
-        output = await tool.on_invoke_tool(tool_ctx, arguments)
+        output = await run.invoke(tool_ctx)
     # A sync tool's thread cannot be interrupted: past its deadline it is reported late.
     if timeout and (scope.cancelled_caught or anyio.current_time() >= deadline):
-        output = await _timed_out(tool, tool_ctx, timeout)
-    await lifecycle.tool_end(env, tool_ctx, agent, tool, output)
-    return output
+        output = await _timed_out(run, tool_ctx, timeout)
+    await lifecycle.tool_end(env, tool_ctx, agent, run.tool, output)
+    return run.output_item(agent, output)
 
 
-async def _timed_out(tool: FunctionTool, ctx: ToolContext[Any], seconds: float) -> Any:
-    error = ToolTimeoutError(tool.name, seconds)
-    if tool.timeout_behavior == "raise_exception":
+async def _timed_out(run: ToolRun, ctx: ToolContext[Any], seconds: float) -> Any:
+    error = ToolTimeoutError(run.tool_name, seconds)
+    if run.timeout_behavior == "raise_exception":
         raise error
-    if tool.timeout_error_function is None:
-        return default_tool_timeout_error_message(tool_name=tool.name, timeout_seconds=seconds)
-    message = tool.timeout_error_function(ctx, error)
+    if run.timeout_error_function is None:
+        return default_tool_timeout_error_message(tool_name=run.tool_name, timeout_seconds=seconds)
+    message = run.timeout_error_function(ctx, error)
     return await message if inspect.isawaitable(message) else message
 
 
@@ -97,24 +94,28 @@ async def final_output_from_tools(
     state: RunState,
     agent: Agent[Any],
     runs: list[ToolRun],
-    outputs: list[ToolCallOutputItem],
+    outputs: list[RunItem],
 ) -> tuple[bool, Any]:
-    """Apply `agent.tool_use_behavior` to a turn's tool results."""
+    """Apply `agent.tool_use_behavior` to a turn's function tool results (as the reference,
+    other kinds of calls never end the run)."""
     behavior = agent.tool_use_behavior
     if behavior == "run_llm_again":
-        return False, None
-    if behavior == "stop_on_first_tool":
-        return True, outputs[0].output
-    if isinstance(behavior, dict):
-        stop_names = behavior["stop_at_tool_names"]
-        for run, item in zip(runs, outputs, strict=False):
-            if run.tool.name in stop_names:
-                return True, item.output
         return False, None
     results = [
         FunctionToolResult(tool=run.tool, output=item.output, run_item=item)
         for run, item in zip(runs, outputs, strict=False)
+        if isinstance(run, FunctionToolRun) and isinstance(item, ToolCallOutputItem)
     ]
+    if not results:
+        return False, None
+    if behavior == "stop_on_first_tool":
+        return True, results[0].output
+    if isinstance(behavior, dict):
+        stop_names = behavior["stop_at_tool_names"]
+        for result in results:
+            if result.tool.name in stop_names:
+                return True, result.output
+        return False, None
     decision = behavior(state.context_wrapper, results)
     if inspect.isawaitable(decision):
         decision = await decision

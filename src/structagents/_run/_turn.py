@@ -28,6 +28,7 @@ from ..models.interface import ModelResponse, ModelTracing
 from . import _lifecycle as lifecycle
 from ._env import RunEnv
 from ._sink import EventSink
+from ._tool_calls import HOSTED_ITEMS, RUN_KINDS, FunctionToolRun, ToolRun
 
 __all__ = [
     "HandoffRun",
@@ -37,15 +38,6 @@ __all__ = [
     "final_output_from_message",
     "process_response",
 ]
-
-
-@dataclass
-class ToolRun:
-    """A function call the model asked for, matched to its tool."""
-
-    tool: FunctionTool
-    call: TResponseOutputItem
-    call_item: ToolCallItem
 
 
 @dataclass
@@ -156,7 +148,11 @@ def process_response(
     tools: list[Tool],
     handoffs: list[Handoff[Any]],
 ) -> ProcessedResponse:
-    """Sort the reply's output items; an unknown tool or item type is a `ModelBehaviorError`."""
+    """Sort the reply's output items; an unknown tool or item type is a `ModelBehaviorError`.
+
+    Function calls go to a handoff or a function tool by name; other client-side calls to
+    their kind in `RUN_KINDS`; items of hosted tools (`HOSTED_ITEMS`) only pass through.
+    """
     processed = ProcessedResponse()
     tools_by_name: dict[str, FunctionTool] | None = None
     handoffs_by_name = {h.tool_name: h for h in handoffs}
@@ -173,7 +169,7 @@ def process_response(
                 processed.handoff_runs.append(HandoffRun(target, item))
                 continue
             if tools_by_name is None:
-                tools_by_name = {tool.name: tool for tool in tools}
+                tools_by_name = {t.name: t for t in tools if isinstance(t, FunctionTool)}
             tool = tools_by_name.get(name) if isinstance(name, str) else None
             if tool is None:
                 raise ModelBehaviorError(
@@ -182,9 +178,15 @@ def process_response(
                 )
             call_item = ToolCallItem(agent, item)
             processed.new_items.append(call_item)
-            processed.tool_runs.append(ToolRun(tool, item, call_item))
+            processed.tool_runs.append(FunctionToolRun(tool, item, call_item))
         elif kind == "reasoning":
             processed.new_items.append(ReasoningItem(agent, item))
+        elif isinstance(kind, str) and kind in RUN_KINDS:
+            run = RUN_KINDS[kind].for_call(agent, item, tools)
+            processed.new_items.append(run.call_item)
+            processed.tool_runs.append(run)
+        elif isinstance(kind, str) and kind in HOSTED_ITEMS:
+            processed.new_items.append(HOSTED_ITEMS[kind](agent, item))
         else:
             raise ModelBehaviorError(f"The model returned an unsupported output item: {kind!r}.")
     return processed

@@ -1,0 +1,132 @@
+"""Tool calls of every kind, as the tool phase runs them: one class per kind.
+
+The tool phase (`_tool_exec`) runs every call the same way: its own cancel scope under the
+shared limiter, the timeout, guardrails, hooks. A kind only says which tool answers a call
+item, how to run it (`invoke`) and how its output goes back to the model (`output_item`).
+Adding a tool kind means adding a `ToolRun` subclass and registering it in `RUN_KINDS`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .._items import ItemHelpers, RunItem, ToolCallItem, ToolCallOutputItem, TResponseOutputItem
+from .._tools import FunctionTool, Tool, ToolErrorFunction, ToolTimeoutBehavior
+from ..exceptions import ModelBehaviorError
+
+if TYPE_CHECKING:
+    from .._agent import Agent
+    from .._run_context import ToolContext
+
+__all__ = ["HOSTED_ITEMS", "RUN_KINDS", "FunctionToolRun", "ToolRun"]
+
+
+class ToolRun:
+    """One call the model asked for, matched to the tool that answers it."""
+
+    __slots__ = ("call", "call_item", "tool")
+
+    tool_type: ClassVar[type[Any]]
+    """The tool class that answers this kind of call item."""
+
+    def __init__(self, tool: Any, call: TResponseOutputItem, call_item: ToolCallItem) -> None:
+        self.tool = tool
+        self.call = call
+        self.call_item = call_item
+
+    @classmethod
+    def for_call(cls, agent: Agent[Any], call: TResponseOutputItem, tools: list[Tool]) -> ToolRun:
+        """Match `call` to the agent's tool of this kind; none is a `ModelBehaviorError`."""
+        tool = next((t for t in tools if isinstance(t, cls.tool_type)), None)
+        if tool is None:
+            raise ModelBehaviorError(
+                f"The model sent a {call.get('type')!r} item, but agent {agent.name!r} has no "
+                f"{cls.tool_type.__name__}."
+            )
+        return cls(tool, call, ToolCallItem(agent, call))
+
+    @property
+    def call_id(self) -> str:
+        return str(self.call.get("call_id") or "")
+
+    @property
+    def tool_name(self) -> str:
+        return str(getattr(self.tool, "name", ""))
+
+    @property
+    def arguments(self) -> str:
+        """What `ToolContext.tool_arguments` shows for this call."""
+        return ""
+
+    # Per-call policies the tool phase applies; kinds whose tools configure them override these.
+    @property
+    def timeout_seconds(self) -> float | None:
+        return None
+
+    @property
+    def timeout_behavior(self) -> ToolTimeoutBehavior:
+        return "error_as_result"
+
+    @property
+    def timeout_error_function(self) -> ToolErrorFunction | None:
+        return None
+
+    @property
+    def input_guardrails(self) -> list[Any]:
+        return []
+
+    @property
+    def output_guardrails(self) -> list[Any]:
+        return []
+
+    async def invoke(self, ctx: ToolContext[Any]) -> Any:
+        """Run the call; the return value is the tool's output (its Python value)."""
+        raise NotImplementedError
+
+    def output_item(self, agent: Agent[Any], output: Any) -> RunItem:
+        """The history item that carries `output` back to the model."""
+        raise NotImplementedError
+
+
+class FunctionToolRun(ToolRun):
+    """A `function_call` answered by a `FunctionTool` (also agent-tools and, later, MCP tools)."""
+
+    __slots__ = ()
+    tool: FunctionTool
+    tool_type = FunctionTool
+
+    @property
+    def tool_name(self) -> str:
+        return self.tool.name
+
+    @property
+    def arguments(self) -> str:
+        return self.call.get("arguments") or ""
+
+    @property
+    def timeout_seconds(self) -> float | None:
+        return self.tool.timeout_seconds
+
+    @property
+    def timeout_behavior(self) -> ToolTimeoutBehavior:
+        return self.tool.timeout_behavior
+
+    @property
+    def timeout_error_function(self) -> ToolErrorFunction | None:
+        return self.tool.timeout_error_function
+
+    async def invoke(self, ctx: ToolContext[Any]) -> Any:
+        return await self.tool.on_invoke_tool(ctx, self.arguments)
+
+    def output_item(self, agent: Agent[Any], output: Any) -> RunItem:
+        raw = ItemHelpers.tool_call_output_item(self.call["call_id"], output)
+        return ToolCallOutputItem(agent, raw, output)
+
+
+RUN_KINDS: dict[str, type[ToolRun]] = {}
+"""Client-side call item types (other than `function_call`) and the kind that runs them."""
+
+
+HOSTED_ITEMS: dict[str, type[RunItem]] = {}
+"""Item types the provider produced by running a hosted tool itself: they only pass through
+into the run's items, events and history."""
