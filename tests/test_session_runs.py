@@ -41,10 +41,17 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "redis"])
 async def session(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Session]:
     if request.param == "memory":
         yield MemorySession("chat")
+        return
+    if request.param == "redis":
+        from structagents.sessions.redis import RedisSession
+
+        url = request.getfixturevalue("redis_url")
+        async with RedisSession.from_url("chat", url=url, key_prefix=tmp_path.name) as redis:
+            yield redis
         return
     async with SQLiteSession("chat", tmp_path / "chat.db") as sqlite_session:
         yield sqlite_session

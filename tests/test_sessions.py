@@ -1,4 +1,5 @@
-"""Sessions: MemorySession and SQLiteSession (in memory and on a file) keep history alike."""
+"""Sessions: MemorySession, SQLiteSession (in memory and on a file) and RedisSession keep
+history alike."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import pytest
 from structagents.exceptions import UserError
 from structagents.sessions.base import Session, SessionSettings
 from structagents.sessions.memory import MemorySession
+from structagents.sessions.redis import RedisSession
 from structagents.sessions.sqlite import SQLiteSession
 
 
@@ -28,25 +30,34 @@ class Backend:
 
     kind: str
     db_file: Path
-    opened: list[SQLiteSession] = field(default_factory=list)
+    redis_url: str = ""
+    opened: list[SQLiteSession | RedisSession] = field(default_factory=list)
 
     @property
     def is_shared(self) -> bool:
         """Whether two objects with one session_id see the same history."""
-        return self.kind == "sqlite-file"
+        return self.kind in ("sqlite-file", "redis")
 
     def open(self, session_id: str = "s", **kwargs: Any) -> Session:
         if self.kind == "memory":
             return MemorySession(session_id, **kwargs)
+        if self.kind == "redis":
+            prefix = f"test:{self.db_file.parent.name}"  # one namespace per test
+            redis = RedisSession.from_url(
+                session_id, url=self.redis_url, key_prefix=prefix, **kwargs
+            )
+            self.opened.append(redis)
+            return redis
         db_path = self.db_file if self.is_shared else ":memory:"
         session = SQLiteSession(session_id, db_path, **kwargs)
         self.opened.append(session)
         return session
 
 
-@pytest.fixture(params=["memory", "sqlite-memory", "sqlite-file"])
+@pytest.fixture(params=["memory", "sqlite-memory", "sqlite-file", "redis"])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    backend = Backend(request.param, tmp_path / "history.db")
+    url = request.getfixturevalue("redis_url") if request.param == "redis" else ""
+    backend = Backend(request.param, tmp_path / "history.db", url)
     yield backend
     for session in backend.opened:
         session.close()
