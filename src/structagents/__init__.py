@@ -63,6 +63,7 @@ from .exceptions import ModelRateLimitError as ModelRateLimitError
 from .exceptions import OutputGuardrailTripwireTriggered as OutputGuardrailTripwireTriggered
 from .exceptions import RunErrorDetails as RunErrorDetails
 from .exceptions import RunTimeoutError as RunTimeoutError
+from .exceptions import SessionWriteTimeoutError as SessionWriteTimeoutError
 from .exceptions import ToolTimeoutError as ToolTimeoutError
 from .exceptions import UserError as UserError
 from .models._openai_shared import set_default_openai_api as set_default_openai_api
@@ -136,6 +137,7 @@ __all__ = [
     "RunResult",
     "RunResultStreaming",
     "RunTimeoutError",
+    "SessionWriteTimeoutError",
     "Runner",
     "SQLiteSession",
     "Session",

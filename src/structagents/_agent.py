@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypedDict
 from ._guardrails import InputGuardrail, OutputGuardrail
 from ._handoffs import Handoff, handoff
 from ._hooks import AgentHooks
+from ._output_schema import check_output_type
 from ._run_context import RunContextWrapper, TContext
 from ._tools import FunctionTool, FunctionToolResult, Tool
 from .exceptions import UserError
@@ -97,6 +98,7 @@ class Agent(Generic[TContext]):
                 )
         if not (self.model is None or isinstance(self.model, str | Model)):
             raise UserError(f"Agent {self.name!r}: model must be a Model instance or a model name.")
+        check_output_type(self.output_type)
         _check_tool_use_behavior(self)
 
     def clone(self, **changes: Any) -> Agent[TContext]:

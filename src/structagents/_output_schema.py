@@ -11,7 +11,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from ._strict_schema import ensure_strict_json_schema
 from .exceptions import ModelBehaviorError, UserError
 
-__all__ = ["AgentOutputSchema", "output_schema_for"]
+__all__ = ["AgentOutputSchema", "check_output_type", "output_schema_for"]
 
 _WRAPPER_KEY = "response"
 _WRAPPER_ADAPTER: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
@@ -82,12 +82,38 @@ class AgentOutputSchema:
             ) from exc
 
 
-@functools.lru_cache(maxsize=512)
 def output_schema_for(output_type: Any) -> AgentOutputSchema | None:
     """The (cached) schema for an agent's `output_type`; `None` for plain text.
 
     `output_type` may itself be an `AgentOutputSchema`, e.g. to turn strict mode off.
     """
+    try:
+        hash(output_type)
+    except TypeError:  # e.g. Annotated[...] with unhashable metadata: not cached
+        return _schema_for(output_type)
+    return _cached_schema_for(output_type)
+
+
+def check_output_type(output_type: Any) -> None:
+    """Raise `UserError` unless `output_type` is None, a type (`list[int]`, `int | None`,
+    a pydantic model...) or an `AgentOutputSchema`."""
+    if output_type is None or isinstance(output_type, type | AgentOutputSchema):
+        return
+    if get_origin(output_type) is not None:
+        return
+    raise UserError(
+        f"output_type must be a type (str, int, list[int], a pydantic model, a TypedDict, "
+        f"a dataclass, X | None...), an AgentOutputSchema or None, not {output_type!r} "
+        f"({type(output_type).__name__}). For a list of ints write list[int], not [int]."
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_schema_for(output_type: Any) -> AgentOutputSchema | None:
+    return _schema_for(output_type)
+
+
+def _schema_for(output_type: Any) -> AgentOutputSchema | None:
     schema = (
         output_type
         if isinstance(output_type, AgentOutputSchema)

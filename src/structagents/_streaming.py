@@ -78,15 +78,18 @@ class RunResultStreaming:
         self._exit_stack: AsyncExitStack | None = None
         self._receive: MemoryObjectReceiveStream[StreamEvent] | None = None
         self._outcome: RunOutcome | None = None
+        self._cancel_requested = False
 
     async def __aenter__(self) -> Self:
         if self._exit_stack is not None:
             raise UserError("This streamed run was already started; start a new one instead.")
         stack = AsyncExitStack()
-        self._receive, self._outcome = await stack.enter_async_context(
+        self._receive, outcome = await stack.enter_async_context(
             stream_run(self._env, self._state, self._env.config.stream_buffer_size)
         )
-        self._exit_stack = stack
+        self._outcome, self._exit_stack = outcome, stack
+        if self._cancel_requested:  # cancel() came before the block was entered
+            outcome.scope.cancel()
         return self
 
     async def __aexit__(
@@ -107,10 +110,12 @@ class RunResultStreaming:
         try:
             return await receive.receive()
         except (anyio.EndOfStream, anyio.ClosedResourceError):
-            if outcome.error is not None and not outcome.error_delivered:
-                outcome.error_delivered = True
-                raise outcome.error from None
-            raise StopAsyncIteration from None
+            pass
+        # Raised outside the `except`: the run's error keeps its own cause and context.
+        if outcome.error is not None and not outcome.error_delivered:
+            outcome.error_delivered = True
+            raise outcome.error
+        raise StopAsyncIteration
 
     def stream_events(self) -> AsyncIterator[StreamEvent]:
         """The run's events, ending when the run ends (the reference SDK's spelling)."""
@@ -120,10 +125,12 @@ class RunResultStreaming:
     def cancel(self, mode: Literal["immediate", "after_turn"] = "immediate") -> None:
         """Stop the run: `"immediate"` cancels everything now; `"after_turn"` lets the current
         turn (model call and its tools) finish first. Either way the stream then ends without
-        an error and `result` holds what was done, with `final_output` None."""
+        an error and `result` holds what was done, with `final_output` None. Called before
+        the block is entered, either mode stops the run before its first turn."""
         if mode == "after_turn":
             self._env.stop_after_turn = True
         elif mode == "immediate":
+            self._cancel_requested = True
             if self._outcome is not None:
                 self._outcome.scope.cancel()
         else:

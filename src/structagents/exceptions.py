@@ -14,15 +14,19 @@ Every error a run raises on purpose derives from `AgentsException`:
      ├── ModelProviderError                the model's API failed (status code, request id)
      │    ├── ModelRateLimitError          HTTP 429, after the client's own retries
      │    └── ModelConnectionError         no answer: connection failed or timed out
-     └── RunTimeoutError                   `RunConfig.run_timeout` elapsed; also a builtin
-                                           `TimeoutError`, so `except TimeoutError` catches it
+     ├── RunTimeoutError                   `RunConfig.run_timeout` elapsed; also a builtin
+     │                                     `TimeoutError`, so `except TimeoutError` catches it
+     └── SessionWriteTimeoutError          a turn's session write took longer than
+                                           `RunConfig.session_write_timeout`; also a
+                                           `TimeoutError` (the turn was not stored)
 
 Errors raised by your own tools, guardrails, hooks and models propagate unchanged. A run never
 raises an `ExceptionGroup` that wraps a single error, and it never turns cancellation into an
 error. The first error cancels the rest of the run; when several errors were raised before that
 cancellation reached them, the one raised is, in order of precedence: an input guardrail
 tripwire, a guardrail's own exception (earliest in the guardrail list), the model's error; in
-the tool phase, the error of the earliest tool call in the model's order.
+the tool phase, the error of the earliest tool call in the model's order. A `KeyboardInterrupt`,
+`SystemExit` or other non-`Exception` raised inside the run comes first, as itself.
 
 Errors raised by a run carry `run_data` (a `RunErrorDetails`) with what the run had produced
 before it stopped.
@@ -51,6 +55,7 @@ __all__ = [
     "OutputGuardrailTripwireTriggered",
     "RunErrorDetails",
     "RunTimeoutError",
+    "SessionWriteTimeoutError",
     "ToolTimeoutError",
     "UserError",
 ]
@@ -169,6 +174,23 @@ class RunTimeoutError(AgentsException, TimeoutError):
 
     def _init_args(self) -> tuple[object, ...]:
         return (self.timeout_seconds,)
+
+
+class SessionWriteTimeoutError(AgentsException, TimeoutError):
+    """Writing a completed turn to the session took longer than `session_write_timeout`.
+
+    The write was abandoned, so the session does not hold that turn."""
+
+    def __init__(self, session_id: str, timeout_seconds: float) -> None:
+        super().__init__(
+            f"Writing a turn to session {session_id!r} took longer than "
+            f"RunConfig.session_write_timeout={timeout_seconds:g}s."
+        )
+        self.session_id = session_id
+        self.timeout_seconds = timeout_seconds
+
+    def _init_args(self) -> tuple[object, ...]:
+        return (self.session_id, self.timeout_seconds)
 
 
 class InputGuardrailTripwireTriggered(AgentsException):

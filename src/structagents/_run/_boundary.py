@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Iterable
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -12,11 +12,19 @@ import anyio
 from .._agent import Agent
 from .._state import RunState
 from ..exceptions import AgentsException, RunTimeoutError, UserError
+from ..sessions.base import Session, encode_items
 
 if sys.version_info < (3, 11):  # pragma: no cover
     from exceptiongroup import BaseExceptionGroup
 
-__all__ = ["check_run_args", "public_errors", "within"]
+__all__ = [
+    "check_input_items",
+    "check_run_args",
+    "first_error",
+    "is_cancellation",
+    "public_errors",
+    "within",
+]
 
 T = TypeVar("T")
 
@@ -48,14 +56,31 @@ def public_errors(state: RunState) -> Generator[None, None, None]:
     raise error
 
 
-def _single_error(group: BaseExceptionGroup[BaseException]) -> Exception | None:
-    """The one plain error inside nested single-member groups (never a cancellation)."""
+def _single_error(group: BaseExceptionGroup[BaseException]) -> BaseException | None:
+    """The one error inside nested single-member groups (never a cancellation).
+
+    `KeyboardInterrupt`, `SystemExit` and other `BaseException`s are unwrapped too, so that
+    `except KeyboardInterrupt` matches and `sys.exit(3)` exits with status 3."""
     error: BaseException = group
     while isinstance(error, BaseExceptionGroup):
         if len(error.exceptions) != 1:
             return None
         error = error.exceptions[0]
-    return error if isinstance(error, Exception) else None
+    return None if is_cancellation(error) else error
+
+
+def is_cancellation(exc: BaseException) -> bool:
+    """Whether `exc` is the running backend's cancellation, which always propagates as is."""
+    return isinstance(exc, anyio.get_cancelled_exc_class())
+
+
+def first_error(errors: Iterable[BaseException | None]) -> BaseException | None:
+    """The error to raise of several caught at once: the first `KeyboardInterrupt`,
+    `SystemExit` or other non-`Exception` if any (the process is being stopped), else the
+    first error."""
+    found = [error for error in errors if error is not None]
+    urgent = [error for error in found if not isinstance(error, Exception)]
+    return next(iter(urgent or found), None)
 
 
 def check_run_args(agent: Any, input: Any, max_turns: Any) -> None:
@@ -68,3 +93,31 @@ def check_run_args(agent: Any, input: Any, max_turns: Any) -> None:
         )
     if not isinstance(max_turns, int) or max_turns < 1:
         raise UserError(f"max_turns must be a positive int, got {max_turns!r}.")
+
+
+def check_input_items(input: str | list[Any], session: Session | None) -> None:
+    """Reject input items the run could not send or store, before anything runs.
+
+    Each item must be a dict with a "type" or "role" (a Responses-API input item); with a
+    session, the whole input must be JSON, since it is stored with the first turn.
+    """
+    if isinstance(input, str):
+        return
+    for index, item in enumerate(input):
+        if not isinstance(item, dict):
+            raise UserError(
+                f"input item {index} is {item!r} ({type(item).__name__}); input items are "
+                "dicts such as {'role': 'user', 'content': 'Hi'}."
+            )
+        if not isinstance(item.get("type"), str) and not isinstance(item.get("role"), str):
+            raise UserError(
+                f"input item {index} ({_short(item)}) has neither a 'type' nor a 'role'; input "
+                "items are Responses-API items such as {'role': 'user', 'content': 'Hi'}."
+            )
+    if session is not None:
+        encode_items(input, what="input item")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:77]}..."

@@ -13,6 +13,7 @@ from .._guardrails import InputGuardrail, InputGuardrailResult, OutputGuardrailR
 from .._state import RunState
 from ..exceptions import InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered
 from ..models.interface import ModelResponse
+from ._boundary import first_error, is_cancellation
 from ._env import RunEnv
 
 __all__ = ["first_turn_response", "run_output_guardrails"]
@@ -46,15 +47,17 @@ async def first_turn_response(
     if gated is not None:
         gated.hold_raw_events()
     response: list[ModelResponse] = []
-    model_error: list[Exception] = []
-    guard_error: list[Exception] = []
+    model_error: list[BaseException] = []
+    guard_error: list[BaseException] = []
 
     async with anyio.create_task_group() as tg:
 
         async def guard() -> None:
             try:
                 await _check_input(state, racing)
-            except Exception as exc:  # a tripwire or a guardrail's error: stop the model too
+            except BaseException as exc:  # a tripwire or a guardrail's error: stop the model too
+                if is_cancellation(exc):
+                    raise
                 guard_error.append(exc)
                 tg.cancel_scope.cancel()
                 return
@@ -64,16 +67,19 @@ async def first_turn_response(
         async def model_call() -> None:
             try:
                 response.append(await call_model())
-            except Exception as exc:  # kept until the guardrails are done: a tripwire wins
+            except BaseException as exc:  # kept until the guardrails are done: a tripwire wins
+                if is_cancellation(exc):
+                    raise
                 model_error.append(exc)
+                if not isinstance(exc, Exception):  # KeyboardInterrupt and the like: stop now
+                    tg.cancel_scope.cancel()
 
         tg.start_soon(guard)
         tg.start_soon(model_call)
 
-    if guard_error:
-        raise guard_error[0]
-    if model_error:
-        raise model_error[0]
+    error = first_error([*guard_error, *model_error])
+    if error is not None:
+        raise error
     return response[0]
 
 
@@ -111,14 +117,16 @@ async def _run_checks(checks: Sequence[Callable[[], Awaitable[R]]]) -> list[R]:
     group is done, unless a tripwire was also seen (the caller raises that instead).
     """
     results: list[R | None] = [None] * len(checks)
-    errors: list[Exception | None] = [None] * len(checks)
+    errors: list[BaseException | None] = [None] * len(checks)
 
     async with anyio.create_task_group() as tg:
 
         async def run_one(index: int) -> None:
             try:
                 result = await checks[index]()
-            except Exception as exc:
+            except BaseException as exc:
+                if is_cancellation(exc):
+                    raise
                 errors[index] = exc
                 tg.cancel_scope.cancel()
                 return
@@ -130,8 +138,9 @@ async def _run_checks(checks: Sequence[Callable[[], Awaitable[R]]]) -> list[R]:
             tg.start_soon(run_one, index)
 
     finished = [r for r in results if r is not None]
-    if not any(r.output.tripwire_triggered for r in finished):
-        for error in errors:
-            if error is not None:
-                raise error
+    error = first_error(errors)
+    if error is not None and (
+        not isinstance(error, Exception) or not any(r.output.tripwire_triggered for r in finished)
+    ):
+        raise error
     return finished

@@ -8,7 +8,7 @@ import anyio
 
 from .._items import ItemHelpers, TResponseInputItem
 from .._state import RunState
-from ..exceptions import UserError
+from ..exceptions import SessionWriteTimeoutError, UserError
 from ..sessions.base import coerce_session_settings
 from ._env import RunEnv
 
@@ -63,10 +63,7 @@ async def save_turn(env: RunEnv, state: RunState) -> None:
             await session.add_items(items)
     if deadline.cancelled_caught:
         await anyio.lowlevel.checkpoint()  # a pending cancellation stays a cancellation
-        raise TimeoutError(
-            f"Writing a turn to session {session.session_id!r} took longer than "
-            f"RunConfig.session_write_timeout={seconds:g}s."
-        )
+        raise SessionWriteTimeoutError(str(session.session_id), seconds)
     state.session_input = []
     state.saved_items = len(state.generated_items)
 

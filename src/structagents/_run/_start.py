@@ -13,7 +13,7 @@ from .._result import RunResult
 from .._run_context import RunContextWrapper
 from .._state import RunState
 from ..sessions.base import Session
-from ._boundary import check_run_args, public_errors, within
+from ._boundary import check_input_items, check_run_args, public_errors, within
 from ._env import RunEnv
 from ._loop import run_loop
 
@@ -35,6 +35,7 @@ def prepare_run(
 ) -> tuple[RunEnv, RunState]:
     """Check the arguments and build the run's constants and starting state."""
     check_run_args(starting_agent, input, max_turns)
+    check_input_items(input, session)
     config = run_config if run_config is not None else RunConfig()
     env = RunEnv.create(config, hooks, session)
     state = RunState.start(

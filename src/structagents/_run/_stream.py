@@ -12,6 +12,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from .._events import StreamEvent
 from .._result import RunResult
 from .._state import RunState
+from ._boundary import is_cancellation
 from ._env import RunEnv
 from ._sink import EventSink
 from ._start import drive_run
@@ -25,7 +26,7 @@ class RunOutcome:
 
     scope: anyio.CancelScope = field(default_factory=anyio.CancelScope)
     result: RunResult | None = None
-    error: Exception | None = None
+    error: BaseException | None = None
     error_delivered: bool = False
     is_complete: bool = False
 
@@ -42,13 +43,15 @@ async def stream_run(
     send, receive = anyio.create_memory_object_stream[StreamEvent](buffer_size)
     env.events = EventSink(send, buffer_size)
     outcome = RunOutcome()
-    reader_error: Exception | None = None
+    reader_error: BaseException | None = None
     with receive:
         async with anyio.create_task_group() as tg:
             tg.start_soon(_drive, env, state, send, outcome)
             try:
                 yield receive, outcome
-            except Exception as exc:  # raised again below, not wrapped in a group
+            except BaseException as exc:  # raised again below, not wrapped in a group
+                if is_cancellation(exc):
+                    raise
                 reader_error = exc
             finally:
                 if not outcome.is_complete:
@@ -67,7 +70,9 @@ async def _drive(
         with outcome.scope:
             try:
                 outcome.result = await drive_run(env, state)
-            except Exception as exc:
+            except BaseException as exc:  # delivered to the reader; a cancellation propagates
+                if is_cancellation(exc):
+                    raise
                 outcome.error = exc
         if outcome.scope.cancelled_caught:
             outcome.result = state.to_result(None)

@@ -15,6 +15,7 @@ from .._state import RunState
 from .._tools import FunctionToolResult, default_tool_timeout_error_message
 from ..exceptions import ToolTimeoutError
 from . import _lifecycle as lifecycle
+from ._boundary import first_error, is_cancellation
 from ._env import RunEnv
 from ._tool_calls import FunctionToolRun, ToolRun
 
@@ -28,10 +29,10 @@ async def run_tools(
 
     Every kind of call goes through `_run_call`. An exception escaping a call (one its tool did
     not turn into a message) cancels the other calls; once all have stopped, the error of the
-    earliest call is raised.
+    earliest call is raised (a `KeyboardInterrupt`/`SystemExit`-like one first).
     """
     outputs: list[Any] = [None] * len(runs)
-    errors: dict[int, Exception] = {}
+    errors: list[BaseException | None] = [None] * len(runs)
     ctx = state.context_wrapper
     limiter = env.limiter
 
@@ -44,15 +45,20 @@ async def run_tools(
                 else:
                     async with limiter:
                         outputs[index] = await _run_call(env, ctx, agent, runs[index])
-            except Exception as exc:
+            except BaseException as exc:
+                # Kept, not left to escape the task: on asyncio a KeyboardInterrupt escaping a
+                # task leaves the event loop at once, skipping the run's cleanup.
+                if is_cancellation(exc):
+                    raise
                 errors[index] = exc
                 tg.cancel_scope.cancel()
 
         for index in range(len(runs)):
             tg.start_soon(run_one, index)
 
-    if errors:
-        raise errors[min(errors)]
+    error = first_error(errors)
+    if error is not None:
+        raise error
     return outputs
 
 

@@ -106,14 +106,14 @@ def _check_limit(limit: int | None) -> None:
         raise UserError(f"A session limit must be a whole number >= 0 or None, not {limit!r}.")
 
 
-def encode_items(items: list[TResponseInputItem]) -> list[str]:
+def encode_items(items: list[TResponseInputItem], *, what: str = "Session item") -> list[str]:
     """Each item as JSON text; raises `UserError` (before anything is stored) if one is not JSON."""
     encoded = []
     for index, item in enumerate(items):
         try:
             encoded.append(json.dumps(item, allow_nan=False))
-        except (TypeError, ValueError) as exc:
-            raise UserError(f"Session item {index} is not JSON-serialisable: {exc}") from exc
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise UserError(f"{what} {index} is not JSON-serialisable: {exc}") from exc
     return encoded
 
 
