@@ -47,6 +47,15 @@ from ._run_context import ToolContext as ToolContext
 from ._runner import Runner as Runner
 from ._streaming import RunResultStreaming as RunResultStreaming
 from ._streaming import open_run as open_run
+from ._tool_guardrails import ToolGuardrailFunctionOutput as ToolGuardrailFunctionOutput
+from ._tool_guardrails import ToolInputGuardrail as ToolInputGuardrail
+from ._tool_guardrails import ToolInputGuardrailData as ToolInputGuardrailData
+from ._tool_guardrails import ToolInputGuardrailResult as ToolInputGuardrailResult
+from ._tool_guardrails import ToolOutputGuardrail as ToolOutputGuardrail
+from ._tool_guardrails import ToolOutputGuardrailData as ToolOutputGuardrailData
+from ._tool_guardrails import ToolOutputGuardrailResult as ToolOutputGuardrailResult
+from ._tool_guardrails import tool_input_guardrail as tool_input_guardrail
+from ._tool_guardrails import tool_output_guardrail as tool_output_guardrail
 from ._tools import FunctionTool as FunctionTool
 from ._tools import FunctionToolResult as FunctionToolResult
 from ._tools import Tool as Tool
@@ -64,6 +73,8 @@ from .exceptions import OutputGuardrailTripwireTriggered as OutputGuardrailTripw
 from .exceptions import RunErrorDetails as RunErrorDetails
 from .exceptions import RunTimeoutError as RunTimeoutError
 from .exceptions import SessionWriteTimeoutError as SessionWriteTimeoutError
+from .exceptions import ToolInputGuardrailTripwireTriggered as ToolInputGuardrailTripwireTriggered
+from .exceptions import ToolOutputGuardrailTripwireTriggered as ToolOutputGuardrailTripwireTriggered
 from .exceptions import ToolTimeoutError as ToolTimeoutError
 from .exceptions import UserError as UserError
 from .models._openai_shared import set_default_openai_api as set_default_openai_api
@@ -152,6 +163,15 @@ __all__ = [
     "ToolCallOutputItem",
     "ToolContext",
     "ToolExecutionConfig",
+    "ToolGuardrailFunctionOutput",
+    "ToolInputGuardrail",
+    "ToolInputGuardrailData",
+    "ToolInputGuardrailResult",
+    "ToolInputGuardrailTripwireTriggered",
+    "ToolOutputGuardrail",
+    "ToolOutputGuardrailData",
+    "ToolOutputGuardrailResult",
+    "ToolOutputGuardrailTripwireTriggered",
     "ToolTimeoutError",
     "ToolsToFinalOutputFunction",
     "ToolsToFinalOutputResult",
@@ -166,4 +186,6 @@ __all__ = [
     "set_default_openai_api",
     "set_default_openai_client",
     "set_default_openai_key",
+    "tool_input_guardrail",
+    "tool_output_guardrail",
 ]

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ._config import RunConfig
     from ._hooks import RunHooks
     from ._result import RunResult
+    from ._tool_guardrails import ToolInputGuardrail, ToolOutputGuardrail
 
 __all__ = ["Agent", "StopAtTools", "ToolsToFinalOutputFunction", "ToolsToFinalOutputResult"]
 
@@ -142,12 +143,15 @@ class Agent(Generic[TContext]):
         run_config: RunConfig | None = None,
         max_turns: int | None = None,
         hooks: RunHooks[TContext] | None = None,
+        tool_input_guardrails: list[ToolInputGuardrail[Any]] | None = None,
+        tool_output_guardrails: list[ToolOutputGuardrail[Any]] | None = None,
     ) -> FunctionTool:
         """This agent as a tool another agent can call with `{"input": "..."}`.
 
         Each call is a nested run inside the calling tool's cancel scope, so cancelling the
         outer run cancels it; its usage is added to the outer run's. The tool's output is the
         nested run's final output (or what `custom_output_extractor` makes of its result).
+        Tool guardrails check its input and output as for any function tool.
         """
         from ._agent_tool import agent_as_tool
 
@@ -160,6 +164,8 @@ class Agent(Generic[TContext]):
             run_config=run_config,
             max_turns=max_turns,
             hooks=hooks,
+            tool_input_guardrails=tool_input_guardrails,
+            tool_output_guardrails=tool_output_guardrails,
         )
 
 

@@ -17,6 +17,7 @@ from ._usage import Usage
 
 if TYPE_CHECKING:
     from ._agent import Agent
+    from ._tool_guardrails import ToolInputGuardrail, ToolOutputGuardrail
 
 __all__ = ["agent_as_tool"]
 
@@ -31,6 +32,8 @@ def agent_as_tool(
     run_config: RunConfig | None,
     max_turns: int | None,
     hooks: RunHooks[Any] | None,
+    tool_input_guardrails: list[ToolInputGuardrail[Any]] | None = None,
+    tool_output_guardrails: list[ToolOutputGuardrail[Any]] | None = None,
 ) -> FunctionTool:
     """See `Agent.as_tool`."""
 
@@ -62,4 +65,6 @@ def agent_as_tool(
         name_override=tool_name or function_style_name(agent.name),
         description_override=tool_description or agent.handoff_description or "",
         is_enabled=is_enabled,
+        tool_input_guardrails=tool_input_guardrails,
+        tool_output_guardrails=tool_output_guardrails,
     )

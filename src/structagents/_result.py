@@ -12,6 +12,7 @@ from ._usage import Usage
 if TYPE_CHECKING:
     from ._agent import Agent
     from ._guardrails import InputGuardrailResult, OutputGuardrailResult
+    from ._tool_guardrails import ToolInputGuardrailResult, ToolOutputGuardrailResult
     from .models.interface import ModelResponse
 
 __all__ = ["RunResult"]
@@ -35,6 +36,8 @@ class RunResult:
     context_wrapper: RunContextWrapper[Any]
     input_guardrail_results: list[InputGuardrailResult] = field(default_factory=list)
     output_guardrail_results: list[OutputGuardrailResult] = field(default_factory=list)
+    tool_input_guardrail_results: list[ToolInputGuardrailResult] = field(default_factory=list)
+    tool_output_guardrail_results: list[ToolOutputGuardrailResult] = field(default_factory=list)
 
     @property
     def usage(self) -> Usage:

@@ -17,6 +17,7 @@ from .exceptions import RunErrorDetails, UserError
 if TYPE_CHECKING:
     from ._agent import Agent
     from ._guardrails import InputGuardrailResult, OutputGuardrailResult
+    from ._tool_guardrails import ToolInputGuardrailResult, ToolOutputGuardrailResult
     from .models.interface import ModelResponse
 
 __all__ = ["RunState"]
@@ -40,6 +41,8 @@ class RunState:
     model_responses: list[ModelResponse] = field(default_factory=list)
     input_guardrail_results: list[InputGuardrailResult] = field(default_factory=list)
     output_guardrail_results: list[OutputGuardrailResult] = field(default_factory=list)
+    tool_input_guardrail_results: list[ToolInputGuardrailResult] = field(default_factory=list)
+    tool_output_guardrail_results: list[ToolOutputGuardrailResult] = field(default_factory=list)
     history: list[TResponseInputItem] = field(default_factory=list)
     previous_response_id: str | None = None
     """The response the next model call continues from (server-managed conversation)."""
@@ -139,6 +142,8 @@ class RunState:
             context_wrapper=self.context_wrapper,
             input_guardrail_results=self.input_guardrail_results,
             output_guardrail_results=self.output_guardrail_results,
+            tool_input_guardrail_results=self.tool_input_guardrail_results,
+            tool_output_guardrail_results=self.tool_output_guardrail_results,
         )
 
     def error_details(self) -> RunErrorDetails:

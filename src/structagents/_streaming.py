@@ -21,6 +21,7 @@ from ._result import RunResult
 from ._run._start import prepare_run
 from ._run._stream import RunOutcome, stream_run
 from ._run_context import RunContextWrapper, TContext
+from ._tool_guardrails import ToolInputGuardrailResult, ToolOutputGuardrailResult
 from ._usage import Usage
 from .exceptions import UserError
 from .models.interface import ModelResponse
@@ -206,6 +207,14 @@ class RunResultStreaming:
     @property
     def output_guardrail_results(self) -> list[OutputGuardrailResult]:
         return self._state.output_guardrail_results
+
+    @property
+    def tool_input_guardrail_results(self) -> list[ToolInputGuardrailResult]:
+        return self._state.tool_input_guardrail_results
+
+    @property
+    def tool_output_guardrail_results(self) -> list[ToolOutputGuardrailResult]:
+        return self._state.tool_output_guardrail_results
 
     @property
     def context_wrapper(self) -> RunContextWrapper[Any]:

@@ -19,6 +19,7 @@ from .exceptions import ModelBehaviorError, UserError
 if TYPE_CHECKING:
     from ._agent import Agent
     from ._items import RunItem
+    from ._tool_guardrails import ToolInputGuardrail, ToolOutputGuardrail
 
 __all__ = [
     "FunctionTool",
@@ -75,6 +76,8 @@ class FunctionTool:
     on_invoke_tool: Callable[[ToolContext[Any], str], Awaitable[Any]]
     strict_json_schema: bool = True
     is_enabled: IsEnabled = True
+    tool_input_guardrails: list[ToolInputGuardrail[Any]] | None = None
+    tool_output_guardrails: list[ToolOutputGuardrail[Any]] | None = None
     timeout_seconds: float | None = None
     timeout_behavior: ToolTimeoutBehavior = "error_as_result"
     timeout_error_function: ToolErrorFunction | None = None
@@ -110,6 +113,8 @@ def function_tool(
     failure_error_function: ToolErrorFunction | None = default_tool_error_function,
     strict_mode: bool = True,
     is_enabled: IsEnabled = True,
+    tool_input_guardrails: list[ToolInputGuardrail[Any]] | None = None,
+    tool_output_guardrails: list[ToolOutputGuardrail[Any]] | None = None,
     timeout: float | None = None,
     timeout_behavior: ToolTimeoutBehavior = "error_as_result",
     timeout_error_function: ToolErrorFunction | None = None,
@@ -125,6 +130,8 @@ def function_tool(
     failure_error_function: ToolErrorFunction | None = default_tool_error_function,
     strict_mode: bool = True,
     is_enabled: IsEnabled = True,
+    tool_input_guardrails: list[ToolInputGuardrail[Any]] | None = None,
+    tool_output_guardrails: list[ToolOutputGuardrail[Any]] | None = None,
     timeout: float | None = None,
     timeout_behavior: ToolTimeoutBehavior = "error_as_result",
     timeout_error_function: ToolErrorFunction | None = None,
@@ -140,6 +147,8 @@ def function_tool(
     failure_error_function: ToolErrorFunction | None = default_tool_error_function,
     strict_mode: bool = True,
     is_enabled: IsEnabled = True,
+    tool_input_guardrails: list[ToolInputGuardrail[Any]] | None = None,
+    tool_output_guardrails: list[ToolOutputGuardrail[Any]] | None = None,
     timeout: float | None = None,
     timeout_behavior: ToolTimeoutBehavior = "error_as_result",
     timeout_error_function: ToolErrorFunction | None = None,
@@ -151,7 +160,8 @@ def function_tool(
     run in a worker thread. When the function raises, `failure_error_function` turns the error
     into the message the model sees (pass `None` to fail the run instead). Invalid arguments
     from the model take the same path. `timeout` (seconds) cancels the call; by default the
-    model is then told it timed out and the run goes on.
+    model is then told it timed out and the run goes on. `tool_input_guardrails` run before
+    each call and `tool_output_guardrails` on its output, inside the call's timeout.
     """
 
     def decorate(fn: Callable[..., Any]) -> FunctionTool:
@@ -196,6 +206,8 @@ def function_tool(
             on_invoke_tool=on_invoke_tool,
             strict_json_schema=strict_mode,
             is_enabled=is_enabled,
+            tool_input_guardrails=tool_input_guardrails,
+            tool_output_guardrails=tool_output_guardrails,
             timeout_seconds=timeout,
             timeout_behavior=timeout_behavior,
             timeout_error_function=timeout_error_function,

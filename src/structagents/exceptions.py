@@ -9,6 +9,8 @@ Every error a run raises on purpose derives from `AgentsException`:
      ├── UserError                         the caller misused the API; the message says the fix
      ├── InputGuardrailTripwireTriggered   an input guardrail tripped (no tool has started)
      ├── OutputGuardrailTripwireTriggered  an output guardrail tripped
+     ├── ToolInputGuardrailTripwireTriggered   a tool input guardrail said raise_exception
+     ├── ToolOutputGuardrailTripwireTriggered  a tool output guardrail said raise_exception
      ├── ToolTimeoutError                  a tool with `timeout_behavior="raise_exception"`
      │                                     ran past its timeout
      ├── ModelProviderError                the model's API failed (status code, request id)
@@ -42,6 +44,11 @@ if TYPE_CHECKING:
     from ._guardrails import InputGuardrailResult, OutputGuardrailResult
     from ._items import RunItem, TResponseInputItem
     from ._run_context import RunContextWrapper
+    from ._tool_guardrails import (
+        ToolGuardrailFunctionOutput,
+        ToolInputGuardrail,
+        ToolOutputGuardrail,
+    )
     from .models.interface import ModelResponse
 
 __all__ = [
@@ -56,6 +63,8 @@ __all__ = [
     "RunErrorDetails",
     "RunTimeoutError",
     "SessionWriteTimeoutError",
+    "ToolInputGuardrailTripwireTriggered",
+    "ToolOutputGuardrailTripwireTriggered",
     "ToolTimeoutError",
     "UserError",
 ]
@@ -217,3 +226,33 @@ class OutputGuardrailTripwireTriggered(AgentsException):
 
     def _init_args(self) -> tuple[object, ...]:
         return (self.guardrail_result,)
+
+
+class ToolInputGuardrailTripwireTriggered(AgentsException):
+    """A tool input guardrail said `raise_exception`: the tool did not run and the turn's other
+    tool calls were cancelled."""
+
+    def __init__(
+        self, guardrail: ToolInputGuardrail[Any], output: ToolGuardrailFunctionOutput
+    ) -> None:
+        super().__init__(f"Tool input guardrail {guardrail.get_name()!r} triggered its tripwire")
+        self.guardrail = guardrail
+        self.output = output
+
+    def _init_args(self) -> tuple[object, ...]:
+        return (self.guardrail, self.output)
+
+
+class ToolOutputGuardrailTripwireTriggered(AgentsException):
+    """A tool output guardrail said `raise_exception`: the output was not used and the turn's
+    other tool calls were cancelled."""
+
+    def __init__(
+        self, guardrail: ToolOutputGuardrail[Any], output: ToolGuardrailFunctionOutput
+    ) -> None:
+        super().__init__(f"Tool output guardrail {guardrail.get_name()!r} triggered its tripwire")
+        self.guardrail = guardrail
+        self.output = output
+
+    def _init_args(self) -> tuple[object, ...]:
+        return (self.guardrail, self.output)

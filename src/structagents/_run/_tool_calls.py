@@ -115,6 +115,14 @@ class FunctionToolRun(ToolRun):
     def timeout_error_function(self) -> ToolErrorFunction | None:
         return self.tool.timeout_error_function
 
+    @property
+    def input_guardrails(self) -> list[Any]:
+        return self.tool.tool_input_guardrails or []
+
+    @property
+    def output_guardrails(self) -> list[Any]:
+        return self.tool.tool_output_guardrails or []
+
     async def invoke(self, ctx: ToolContext[Any]) -> Any:
         return await self.tool.on_invoke_tool(ctx, self.arguments)
 

@@ -10,7 +10,7 @@ import anyio
 
 from .._agent import Agent
 from .._items import RunItem, ToolCallOutputItem
-from .._run_context import RunContextWrapper, ToolContext
+from .._run_context import ToolContext
 from .._state import RunState
 from .._tools import FunctionToolResult, default_tool_timeout_error_message
 from ..exceptions import ToolTimeoutError
@@ -18,6 +18,7 @@ from . import _lifecycle as lifecycle
 from ._boundary import first_error, is_cancellation
 from ._env import RunEnv
 from ._tool_calls import FunctionToolRun, ToolRun
+from ._tool_guards import check_tool_input, check_tool_output
 
 __all__ = ["final_output_from_tools", "run_tools"]
 
@@ -33,7 +34,6 @@ async def run_tools(
     """
     outputs: list[Any] = [None] * len(runs)
     errors: list[BaseException | None] = [None] * len(runs)
-    ctx = state.context_wrapper
     limiter = env.limiter
 
     async with anyio.create_task_group() as tg:
@@ -41,10 +41,10 @@ async def run_tools(
         async def run_one(index: int) -> None:
             try:
                 if limiter is None:
-                    outputs[index] = await _run_call(env, ctx, agent, runs[index])
+                    outputs[index] = await _run_call(env, state, agent, runs[index])
                 else:
                     async with limiter:
-                        outputs[index] = await _run_call(env, ctx, agent, runs[index])
+                        outputs[index] = await _run_call(env, state, agent, runs[index])
             except BaseException as exc:
                 # Kept, not left to escape the task: on asyncio a KeyboardInterrupt escaping a
                 # task leaves the event loop at once, skipping the run's cleanup.
@@ -62,27 +62,36 @@ async def run_tools(
     return outputs
 
 
-async def _run_call(
-    env: RunEnv, ctx: RunContextWrapper[Any], agent: Agent[Any], run: ToolRun
-) -> RunItem:
-    """One call, whatever its kind: hooks around it, and its own cancel scope with the timeout."""
+async def _run_call(env: RunEnv, state: RunState, agent: Agent[Any], run: ToolRun) -> RunItem:
+    """One call, whatever its kind, in its own cancel scope (the timeout covers its guardrails):
+    input guardrails, start hook, the call, output guardrails; then the end hook.
+
+    A rejecting input guardrail's message is the output and the tool's hooks do not fire."""
     tool_ctx = ToolContext.from_run_context(
-        ctx,
+        state.context_wrapper,
         tool_name=run.tool_name,
         tool_call_id=run.call_id,
         tool_arguments=run.arguments,
         agent=agent,
         run_config=env.config,
     )
-    await lifecycle.tool_start(env, tool_ctx, agent, run.tool)
     timeout = run.timeout_seconds or env.config.tool_timeout
     deadline = anyio.current_time() + timeout if timeout else math.inf
+    started = False
     with anyio.CancelScope(deadline=deadline) as scope:
-        output = await run.invoke(tool_ctx)
+        guardrails = run.input_guardrails
+        output = await check_tool_input(state, guardrails, tool_ctx, agent) if guardrails else None
+        if output is None:
+            started = True
+            await lifecycle.tool_start(env, tool_ctx, agent, run.tool)
+            output = await run.invoke(tool_ctx)
+            if guardrails := run.output_guardrails:
+                output = await check_tool_output(state, guardrails, tool_ctx, agent, output)
     # A sync tool's thread cannot be interrupted: past its deadline it is reported late.
     if timeout and (scope.cancelled_caught or anyio.current_time() >= deadline):
         output = await _timed_out(run, tool_ctx, timeout)
-    await lifecycle.tool_end(env, tool_ctx, agent, run.tool, output)
+    if started:
+        await lifecycle.tool_end(env, tool_ctx, agent, run.tool, output)
     return run.output_item(agent, output)
 
 
