@@ -115,3 +115,20 @@ def test_errors_survive_pickle_and_copy() -> None:
             assert vars(clone).keys() == vars(error).keys()
     provider_error = pickle.loads(pickle.dumps(errors[3]))
     assert (provider_error.status_code, provider_error.request_id) == (500, "req_1")
+
+
+def test_tool_kind_names_match_the_reference_sdk() -> None:
+    expected = {
+        "tool_input_guardrail",
+        "tool_output_guardrail",
+        "ToolGuardrailFunctionOutput",
+        "ToolInputGuardrail",
+        "ToolOutputGuardrail",
+        "ToolInputGuardrailData",
+        "ToolOutputGuardrailData",
+        "ToolInputGuardrailResult",
+        "ToolOutputGuardrailResult",
+        "ToolInputGuardrailTripwireTriggered",
+        "ToolOutputGuardrailTripwireTriggered",
+    }
+    assert expected <= set(structagents.__all__)
