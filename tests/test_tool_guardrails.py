@@ -77,10 +77,12 @@ async def test_allow_runs_the_tool_and_records_both_results() -> None:
     assert outputs(result) == ["sunny"]
     assert seen == [("weather", "{}"), ("output", "sunny")]
     [in_result] = result.tool_input_guardrail_results
-    assert in_result.guardrail is check_in and in_result.output.output_info == "fine"
+    assert in_result.guardrail is check_in
+    assert in_result.output.output_info == "fine"
     assert in_result.output.behavior == {"type": "allow"}
     [out_result] = result.tool_output_guardrail_results
-    assert out_result.guardrail is check_out and out_result.guardrail.get_name() == "check_out"
+    assert out_result.guardrail is check_out
+    assert out_result.guardrail.get_name() == "check_out"
 
 
 async def test_input_reject_content_skips_the_tool_and_the_model_gets_the_message() -> None:
@@ -98,7 +100,8 @@ async def test_input_reject_content_skips_the_tool_and_the_model_gets_the_messag
 
     model = two_turns(("secret", "c1"))
     result = await Runner.run(Agent("a", model=model, tools=[secret]), "x", hooks=hooks)
-    assert ran == [] and hooks.events == []
+    assert ran == []
+    assert hooks.events == []
     assert outputs(result) == ["not allowed"]
     assert model.calls[1].input[-1]["output"] == "not allowed"
     assert result.final_output == "done"
@@ -154,7 +157,9 @@ async def test_raise_exception_cancels_the_sibling_calls_which_clean_up(where: s
         return "value"
 
     error = (
-        ToolInputGuardrailTripwireTriggered if where == "input" else ToolOutputGuardrailTripwireTriggered
+        ToolInputGuardrailTripwireTriggered
+        if where == "input"
+        else ToolOutputGuardrailTripwireTriggered
     )
     model = two_turns(("slow", "c1"), ("guarded", "c2"))
     with pytest.raises(error) as caught:
@@ -186,7 +191,8 @@ async def test_the_first_deciding_guardrail_wins_and_later_ones_do_not_run() -> 
         return "ran"
 
     result = await Runner.run(Agent("a", model=two_turns(("tool", "c1")), tools=[tool]), "x")
-    assert order == ["one", "two"] and outputs(result) == ["stop"]
+    assert order == ["one", "two"]
+    assert outputs(result) == ["stop"]
 
 
 async def test_the_tool_timeout_covers_its_guardrails() -> None:
