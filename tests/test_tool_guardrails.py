@@ -146,22 +146,17 @@ async def test_raise_exception_cancels_the_sibling_calls_which_clean_up(where: s
             cleaned.append("slow")
         return "never"
 
-    guard: dict[str, Any] = (
-        {"tool_input_guardrails": [tool_input_guardrail(trip)]}
-        if where == "input"
-        else {"tool_output_guardrails": [tool_output_guardrail(trip)]}
-    )
-
-    @function_tool(**guard)
-    def guarded() -> str:
+    def value() -> str:
         return "value"
 
-    error = (
-        ToolInputGuardrailTripwireTriggered
-        if where == "input"
-        else ToolOutputGuardrailTripwireTriggered
-    )
-    model = two_turns(("slow", "c1"), ("guarded", "c2"))
+    error: type[ToolInputGuardrailTripwireTriggered | ToolOutputGuardrailTripwireTriggered]
+    if where == "input":
+        guarded = function_tool(value, tool_input_guardrails=[tool_input_guardrail(trip)])
+        error = ToolInputGuardrailTripwireTriggered
+    else:
+        guarded = function_tool(value, tool_output_guardrails=[tool_output_guardrail(trip)])
+        error = ToolOutputGuardrailTripwireTriggered
+    model = two_turns(("slow", "c1"), ("value", "c2"))
     with pytest.raises(error) as caught:
         await Runner.run(Agent("a", model=model, tools=[slow, guarded]), "x")
     assert cleaned == ["slow"]
@@ -178,7 +173,7 @@ async def test_the_first_deciding_guardrail_wins_and_later_ones_do_not_run() -> 
             order.append(name)
             return decision
 
-        return tool_input_guardrail(check, name=name)
+        return ToolInputGuardrail(check, name=name)
 
     guards = [
         make("one", ToolGuardrailFunctionOutput.allow()),
