@@ -160,8 +160,9 @@ async def test_raise_exception_cancels_the_sibling_calls_which_clean_up(where: s
     with pytest.raises(error) as caught:
         await Runner.run(Agent("a", model=model, tools=[slow, guarded]), "x")
     assert cleaned == ["slow"]
-    assert caught.value.output.output_info == "bad"
-    assert caught.value.guardrail.get_name() == "trip"
+    tripped: Any = caught.value
+    assert tripped.output.output_info == "bad"
+    assert tripped.guardrail.get_name() == "trip"
     assert len(model.calls) == 1
 
 
