@@ -57,6 +57,11 @@ def test_core_names_match_the_reference_sdk() -> None:
         "UserError",
         "InputGuardrailTripwireTriggered",
         "OutputGuardrailTripwireTriggered",
+        "ModelRetrySettings",
+        "ModelTimeoutError",
+        "Prompt",
+        "retry_policies",
+        "ToolNameCollisionPolicy",
     }
     assert expected <= set(structagents.__all__)
 

@@ -41,7 +41,19 @@ from ._items import ToolCallOutputItem as ToolCallOutputItem
 from ._items import TResponseInputItem as TResponseInputItem
 from ._items import TResponseOutputItem as TResponseOutputItem
 from ._output_schema import AgentOutputSchema as AgentOutputSchema
+from ._prompts import DynamicPromptFunction as DynamicPromptFunction
+from ._prompts import GenerateDynamicPromptData as GenerateDynamicPromptData
+from ._prompts import Prompt as Prompt
 from ._result import RunResult as RunResult
+from ._retry import ModelRetryAdvice as ModelRetryAdvice
+from ._retry import ModelRetryAdviceRequest as ModelRetryAdviceRequest
+from ._retry import ModelRetryBackoffSettings as ModelRetryBackoffSettings
+from ._retry import ModelRetryNormalizedError as ModelRetryNormalizedError
+from ._retry import ModelRetrySettings as ModelRetrySettings
+from ._retry import RetryDecision as RetryDecision
+from ._retry import RetryPolicy as RetryPolicy
+from ._retry import RetryPolicyContext as RetryPolicyContext
+from ._retry import retry_policies as retry_policies
 from ._run_context import RunContextWrapper as RunContextWrapper
 from ._run_context import ToolContext as ToolContext
 from ._runner import Runner as Runner
@@ -56,6 +68,7 @@ from ._tool_guardrails import ToolOutputGuardrailData as ToolOutputGuardrailData
 from ._tool_guardrails import ToolOutputGuardrailResult as ToolOutputGuardrailResult
 from ._tool_guardrails import tool_input_guardrail as tool_input_guardrail
 from ._tool_guardrails import tool_output_guardrail as tool_output_guardrail
+from ._tool_names import ToolNameCollisionPolicy as ToolNameCollisionPolicy
 from ._tools import FunctionTool as FunctionTool
 from ._tools import FunctionToolResult as FunctionToolResult
 from ._tools import Tool as Tool
@@ -69,6 +82,7 @@ from .exceptions import ModelBehaviorError as ModelBehaviorError
 from .exceptions import ModelConnectionError as ModelConnectionError
 from .exceptions import ModelProviderError as ModelProviderError
 from .exceptions import ModelRateLimitError as ModelRateLimitError
+from .exceptions import ModelTimeoutError as ModelTimeoutError
 from .exceptions import OutputGuardrailTripwireTriggered as OutputGuardrailTripwireTriggered
 from .exceptions import RunErrorDetails as RunErrorDetails
 from .exceptions import RunTimeoutError as RunTimeoutError
@@ -105,8 +119,10 @@ __all__ = [
     "AgentsException",
     "CallModelData",
     "DEFAULT_MAX_TURNS",
+    "DynamicPromptFunction",
     "FunctionTool",
     "FunctionToolResult",
+    "GenerateDynamicPromptData",
     "GuardrailFunctionOutput",
     "Handoff",
     "HandoffCallItem",
@@ -127,7 +143,13 @@ __all__ = [
     "ModelProviderError",
     "ModelRateLimitError",
     "ModelResponse",
+    "ModelRetryAdvice",
+    "ModelRetryAdviceRequest",
+    "ModelRetryBackoffSettings",
+    "ModelRetryNormalizedError",
+    "ModelRetrySettings",
     "ModelSettings",
+    "ModelTimeoutError",
     "ModelTracing",
     "MultiProvider",
     "MultiProviderMap",
@@ -137,8 +159,12 @@ __all__ = [
     "OutputGuardrail",
     "OutputGuardrailResult",
     "OutputGuardrailTripwireTriggered",
+    "Prompt",
     "RawResponsesStreamEvent",
     "ReasoningItem",
+    "RetryDecision",
+    "RetryPolicy",
+    "RetryPolicyContext",
     "RunConfig",
     "RunContextWrapper",
     "RunErrorDetails",
@@ -168,6 +194,7 @@ __all__ = [
     "ToolInputGuardrailData",
     "ToolInputGuardrailResult",
     "ToolInputGuardrailTripwireTriggered",
+    "ToolNameCollisionPolicy",
     "ToolOutputGuardrail",
     "ToolOutputGuardrailData",
     "ToolOutputGuardrailResult",
@@ -183,6 +210,7 @@ __all__ = [
     "input_guardrail",
     "open_run",
     "output_guardrail",
+    "retry_policies",
     "set_default_openai_api",
     "set_default_openai_client",
     "set_default_openai_key",

@@ -12,11 +12,12 @@ from ._guardrails import InputGuardrail, OutputGuardrail
 from ._handoffs import Handoff, handoff
 from ._hooks import AgentHooks
 from ._output_schema import check_output_type
+from ._prompts import DynamicPromptFunction, Prompt, resolve_prompt
 from ._run_context import RunContextWrapper, TContext
 from ._tools import FunctionTool, FunctionToolResult, Tool
 from .exceptions import UserError
 from .models.interface import Model
-from .models.settings import ModelSettings
+from .models.settings import ModelSettings, coerce_model_settings
 
 if TYPE_CHECKING:
     from ._config import RunConfig
@@ -63,11 +64,16 @@ class Agent(Generic[TContext]):
     `model` is a `Model` instance or a model name resolved by `RunConfig.model_provider`.
     `output_type` makes the final output structured (validated by pydantic). `tool_use_behavior`
     decides whether tool results go back to the model ("run_llm_again", the default) or end
-    the run. Agents are never mutated by a run, so one Agent can serve many concurrent runs.
+    the run. `reset_tool_choice` (default True) sends a forced `tool_choice` only until the
+    agent has used a tool, so forcing a tool cannot loop until `max_turns`. `prompt` is a
+    Responses-API prompt template (`{"id": ..., "version": ..., "variables": {...}}`) or a
+    function of `GenerateDynamicPromptData` returning one. Agents are never mutated by a run,
+    so one Agent can serve many concurrent runs.
     """
 
     name: str
     instructions: Instructions = None
+    prompt: Prompt | DynamicPromptFunction | None = None
     handoff_description: str | None = None
     model: str | Model | None = None
     model_settings: ModelSettings = field(default_factory=ModelSettings)
@@ -78,10 +84,20 @@ class Agent(Generic[TContext]):
     output_type: Any = None
     hooks: AgentHooks[TContext] | None = None
     tool_use_behavior: ToolUseBehavior = "run_llm_again"
+    reset_tool_choice: bool = True
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
             raise UserError(f"Agent name must be a non-empty string, got {self.name!r}.")
+        self.model_settings = coerce_model_settings(
+            self.model_settings, f"Agent {self.name!r} model_settings"
+        )
+        if not isinstance(self.reset_tool_choice, bool):
+            raise UserError(f"Agent {self.name!r}: reset_tool_choice must be True or False.")
+        if self.prompt is not None and not (isinstance(self.prompt, dict) or callable(self.prompt)):
+            raise UserError(
+                f"Agent {self.name!r}: prompt must be a Prompt dict or a function returning one."
+            )
         for attr in ("tools", "handoffs", "input_guardrails", "output_guardrails"):
             if not isinstance(getattr(self, attr), list):
                 raise UserError(f"Agent {self.name!r}: {attr} must be a list.")
@@ -120,6 +136,10 @@ class Agent(Generic[TContext]):
             )
         return result
 
+    async def get_prompt(self, context: RunContextWrapper[TContext]) -> dict[str, Any] | None:
+        """The prompt template for this turn (calling `prompt` if it is a function)."""
+        return await resolve_prompt(self.prompt, context, self)
+
     async def get_all_tools(self, context: RunContextWrapper[TContext]) -> list[Tool]:
         """The tools enabled for this turn."""
         if all(tool.is_enabled is True for tool in self.tools):
@@ -140,7 +160,7 @@ class Agent(Generic[TContext]):
         *,
         custom_output_extractor: Callable[[RunResult], str | Awaitable[str]] | None = None,
         is_enabled: bool | Callable[..., Any] = True,
-        run_config: RunConfig | None = None,
+        run_config: RunConfig | dict[str, Any] | None = None,
         max_turns: int | None = None,
         hooks: RunHooks[TContext] | None = None,
         tool_input_guardrails: list[ToolInputGuardrail[Any]] | None = None,

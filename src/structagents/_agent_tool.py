@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from ._config import DEFAULT_MAX_TURNS, RunConfig
+from ._config import DEFAULT_MAX_TURNS, RunConfig, coerce_run_config
 from ._hooks import RunHooks
 from ._naming import function_style_name
 from ._result import RunResult
@@ -29,13 +29,14 @@ def agent_as_tool(
     tool_description: str | None,
     custom_output_extractor: Callable[[RunResult], str | Awaitable[str]] | None,
     is_enabled: Any,
-    run_config: RunConfig | None,
+    run_config: RunConfig | dict[str, Any] | None,
     max_turns: int | None,
     hooks: RunHooks[Any] | None,
     tool_input_guardrails: list[ToolInputGuardrail[Any]] | None = None,
     tool_output_guardrails: list[ToolOutputGuardrail[Any]] | None = None,
 ) -> FunctionTool:
     """See `Agent.as_tool`."""
+    config = None if run_config is None else coerce_run_config(run_config)
 
     async def run_agent(ctx: ToolContext[Any], input: str) -> Any:
         """Send `input` to the agent and return its answer.
@@ -51,7 +52,7 @@ def agent_as_tool(
                 RunContextWrapper(ctx.context, usage),
                 max_turns=max_turns or DEFAULT_MAX_TURNS,
                 hooks=hooks,
-                run_config=run_config,
+                run_config=config,
             )
         finally:  # requests made count even when the nested run fails or is cancelled
             ctx.usage.add(usage)

@@ -7,12 +7,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias
 
+from ._coercion import coerce_dataclass
 from ._guardrails import InputGuardrail, OutputGuardrail
 from ._handoffs import HandoffHistoryMapper, HandoffInputFilter
 from ._run_context import TContext
+from ._tool_names import ToolNameCollisionPolicy
 from .exceptions import UserError
 from .models.interface import Model, ModelProvider
-from .models.settings import ModelSettings
+from .models.settings import ModelSettings, coerce_model_settings
 from .sessions.base import SessionSettings
 
 if TYPE_CHECKING:
@@ -27,6 +29,7 @@ __all__ = [
     "RunConfig",
     "SessionInputCallback",
     "ToolExecutionConfig",
+    "coerce_run_config",
 ]
 
 DEFAULT_MAX_TURNS = 10
@@ -97,6 +100,12 @@ class RunConfig:
       before it waits (backpressure).
     - `gate_stream_on_guardrails`: in a streamed run, hold the first turn's raw model events
       until the input guardrails have passed; if one trips, none are delivered.
+    - `tool_name_collision_policy`: two tools (or a tool and a handoff) with one name are a
+      `UserError` before any request ("error", the default), or logged with one of them
+      offered ("warn", the reference SDK's default).
+
+    Settings given as dicts (`model_settings={"temperature": 0}`, `tool_execution={...}`,
+    or the whole `run_config={...}` of a run) are converted; unknown keys are a `UserError`.
     """
 
     model: str | Model | None = None
@@ -117,8 +126,23 @@ class RunConfig:
     session_write_timeout: float = 30.0
     stream_buffer_size: int = 16
     gate_stream_on_guardrails: bool = False
+    tool_name_collision_policy: ToolNameCollisionPolicy = "error"
 
     def __post_init__(self) -> None:
+        if self.model_settings is not None:
+            self.model_settings = coerce_model_settings(
+                self.model_settings, "RunConfig.model_settings"
+            )
+        if self.tool_execution is not None:
+            self.tool_execution = coerce_dataclass(
+                self.tool_execution, ToolExecutionConfig, "RunConfig.tool_execution"
+            )
+        if self.session_settings is not None:
+            self.session_settings = coerce_dataclass(
+                self.session_settings, SessionSettings, "RunConfig.session_settings"
+            )
+        if self.tool_name_collision_policy not in ("warn", "error"):
+            raise UserError("RunConfig.tool_name_collision_policy must be 'warn' or 'error'.")
         if self.tool_execution is not None:
             spelled = self.tool_execution.max_function_tool_concurrency
             if self.max_concurrent_tools is None:
@@ -136,3 +160,8 @@ class RunConfig:
             value = getattr(self, name)
             if value is not None and not (value > 0 and math.isfinite(value)):
                 raise UserError(f"RunConfig.{name} must be a positive number of seconds.")
+
+
+def coerce_run_config(value: RunConfig | dict[str, Any] | None) -> RunConfig:
+    """`value` as a `RunConfig` (`None`: the defaults; a dict of its fields is converted)."""
+    return RunConfig() if value is None else coerce_dataclass(value, RunConfig, "run_config")

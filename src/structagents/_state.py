@@ -58,6 +58,8 @@ class RunState:
     """How many leading `history` items are the base a handoff filter sees as input history;
     the rest are the inputs of `generated_items[items_base:]`."""
     items_base: int = 0
+    tool_use_agents: set[str] = field(default_factory=set)
+    """Names of the agents that called a tool in this run (`Agent.reset_tool_choice`)."""
 
     @classmethod
     def start(

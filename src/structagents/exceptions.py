@@ -16,6 +16,8 @@ Every error a run raises on purpose derives from `AgentsException`:
      ├── ModelProviderError                the model's API failed (status code, request id)
      │    ├── ModelRateLimitError          HTTP 429, after the client's own retries
      │    └── ModelConnectionError         no answer: connection failed or timed out
+     ├── ModelTimeoutError                 one model request attempt ran past
+     │                                     `ModelSettings.timeout` (also a `TimeoutError`)
      ├── RunTimeoutError                   `RunConfig.run_timeout` elapsed; also a builtin
      │                                     `TimeoutError`, so `except TimeoutError` catches it
      └── SessionWriteTimeoutError          a turn's session write took longer than
@@ -58,6 +60,7 @@ __all__ = [
     "ModelBehaviorError",
     "ModelConnectionError",
     "ModelProviderError",
+    "ModelTimeoutError",
     "ModelRateLimitError",
     "OutputGuardrailTripwireTriggered",
     "RunErrorDetails",
@@ -200,6 +203,17 @@ class SessionWriteTimeoutError(AgentsException, TimeoutError):
 
     def _init_args(self) -> tuple[object, ...]:
         return (self.session_id, self.timeout_seconds)
+
+
+class ModelTimeoutError(AgentsException, TimeoutError):
+    """A model request attempt took longer than `ModelSettings.timeout`; it was cancelled."""
+
+    def __init__(self, timeout_seconds: float) -> None:
+        super().__init__(f"Model call timed out after {timeout_seconds:g} seconds.")
+        self.timeout_seconds = timeout_seconds
+
+    def _init_args(self) -> tuple[object, ...]:
+        return (self.timeout_seconds,)
 
 
 class InputGuardrailTripwireTriggered(AgentsException):

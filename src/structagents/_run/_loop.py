@@ -9,6 +9,7 @@ from .._agent import Agent
 from .._items import RunItem
 from .._result import RunResult
 from .._state import RunState
+from .._tool_names import resolve_tool_name_collisions
 from ..exceptions import MaxTurnsExceeded
 from . import _lifecycle as lifecycle
 from ._env import RunEnv
@@ -45,8 +46,12 @@ async def run_loop(env: RunEnv, state: RunState) -> RunResult:
                 await events.agent_updated(agent)
             await lifecycle.agent_start(env, ctx, agent)
 
-        tools = await agent.get_all_tools(ctx)
-        handoffs = await agent.get_all_handoffs(ctx)
+        tools, handoffs = resolve_tool_name_collisions(
+            agent.name,
+            await agent.get_all_tools(ctx),
+            await agent.get_all_handoffs(ctx),
+            env.config.tool_name_collision_policy,
+        )
         model_call = partial(call_model, env, state, agent, tools, handoffs)
         if state.current_turn == 1:
             response = await first_turn_response(env, state, agent, model_call)
@@ -62,6 +67,7 @@ async def run_loop(env: RunEnv, state: RunState) -> RunResult:
 
         outputs: list[RunItem] = []
         if processed.tool_runs:
+            state.tool_use_agents.add(agent.name)
             outputs = await run_tools(env, state, agent, processed.tool_runs)
             state.add_items(outputs)
             if events is not None:

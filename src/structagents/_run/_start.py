@@ -6,7 +6,7 @@ from functools import partial
 from typing import Any
 
 from .._agent import Agent
-from .._config import RunConfig
+from .._config import RunConfig, coerce_run_config
 from .._hooks import RunHooks
 from .._items import TResponseInputItem
 from .._result import RunResult
@@ -27,7 +27,7 @@ def prepare_run(
     *,
     max_turns: int,
     hooks: RunHooks[Any] | None,
-    run_config: RunConfig | None,
+    run_config: RunConfig | dict[str, Any] | None,
     previous_response_id: str | None,
     auto_previous_response_id: bool,
     conversation_id: str | None,
@@ -36,7 +36,7 @@ def prepare_run(
     """Check the arguments and build the run's constants and starting state."""
     check_run_args(starting_agent, input, max_turns)
     check_input_items(input, session)
-    config = run_config if run_config is not None else RunConfig()
+    config = coerce_run_config(run_config)
     env = RunEnv.create(config, hooks, session)
     state = RunState.start(
         starting_agent,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from ..exceptions import ModelBehaviorError, UserError
 from ..models.interface import ModelResponse, ModelTracing
 from . import _lifecycle as lifecycle
 from ._env import RunEnv
+from ._model_retry import Attempt, call_with_retry
 from ._sink import EventSink
 from ._tool_calls import HOSTED_ITEMS, RUN_KINDS, FunctionToolRun, ToolRun
 
@@ -75,7 +77,10 @@ async def call_model(
             "that does (OpenAIResponsesModel)."
         )
     settings = agent.model_settings.resolve(env.config.model_settings)
+    if agent.reset_tool_choice and agent.name in state.tool_use_agents:
+        settings = dataclasses.replace(settings, tool_choice=None)
     system_prompt = await agent.get_system_prompt(ctx)
+    prompt = await agent.get_prompt(ctx)
     model_input = state.model_input()
     input_filter = env.config.call_model_input_filter
     if input_filter is not None:
@@ -95,12 +100,24 @@ async def call_model(
     options: dict[str, Any] = {
         "previous_response_id": state.previous_response_id,
         "conversation_id": state.conversation_id,
-        "prompt": None,
+        "prompt": prompt,
     }
-    if env.events is None:
-        response = await model.get_response(*args, **options)
-    else:
-        response = await _streamed_response(env.events, model.stream_response(*args, **options))
+    events = env.events
+
+    async def request(attempt: Attempt) -> ModelResponse:
+        if events is None:
+            return await model.get_response(*args, **options)
+        stream = model.stream_response(*args, **options)
+        return await _streamed_response(events, stream, attempt, settings.preserve_raw_usage)
+
+    response = await call_with_retry(
+        request,
+        model,
+        settings,
+        stream=events is not None,
+        previous_response_id=state.previous_response_id,
+        conversation_id=state.conversation_id,
+    )
     ctx.usage.add(response.usage)
     await lifecycle.llm_end(env, ctx, agent, response)
     return response
@@ -124,12 +141,16 @@ async def _filtered_input(
 
 
 async def _streamed_response(
-    events: EventSink, stream: AsyncIterator[dict[str, Any]]
+    events: EventSink,
+    stream: AsyncIterator[dict[str, Any]],
+    attempt: Attempt,
+    preserve_raw_usage: bool | None,
 ) -> ModelResponse:
     """Forward a model's stream events; the `response.completed` one is the reply."""
     completed: dict[str, Any] | None = None
     try:
         async for event in stream:
+            attempt.saw_event(event.get("type"))
             await events.raw(event)
             if event.get("type") == "response.completed":
                 completed = event.get("response")
@@ -139,7 +160,10 @@ async def _streamed_response(
             await aclose()
     if completed is None:
         raise ModelBehaviorError("The model's stream ended without a response.completed event.")
-    return ModelResponse.from_response_json(completed)
+    response = ModelResponse.from_response_json(completed)
+    if preserve_raw_usage and isinstance(completed.get("usage"), dict):
+        response.raw_usage = dict(completed["usage"])
+    return response
 
 
 def process_response(

@@ -7,6 +7,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ._openai_retry import openai_retry_advice
 from ._openai_shared import create_client, extra_options, mapped_errors, stream_events
 from .interface import Model, ModelResponse, ModelTracing
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from .._handoffs import Handoff
     from .._items import TResponseInputItem
     from .._output_schema import AgentOutputSchema
+    from .._retry import ModelRetryAdvice, ModelRetryAdviceRequest
     from .._tools import Tool
     from .settings import ModelSettings
 
@@ -38,6 +40,9 @@ class OpenAIModelBase(Model, abc.ABC):
         if self._client is None:
             self._client = create_client()
         return self._client
+
+    def get_retry_advice(self, request: ModelRetryAdviceRequest) -> ModelRetryAdvice | None:
+        return openai_retry_advice(request)
 
     @abc.abstractmethod
     def build_body(
@@ -89,7 +94,11 @@ class OpenAIModelBase(Model, abc.ABC):
             data = await self.client.post(
                 self.path, body=body, cast_to=object, options=extra_options(model_settings)
             )
-        return self.parse_response(data)
+        response = self.parse_response(data)
+        if model_settings.preserve_raw_usage and isinstance(data, dict):
+            usage = data.get("usage")
+            response.raw_usage = dict(usage) if isinstance(usage, dict) else None
+        return response
 
     async def stream_response(
         self,

@@ -13,6 +13,7 @@ from .._usage import Usage, usage_from_json, usage_to_json
 if TYPE_CHECKING:
     from .._items import TResponseInputItem, TResponseOutputItem
     from .._output_schema import AgentOutputSchema
+    from .._retry import ModelRetryAdvice, ModelRetryAdviceRequest
     from .._tools import Tool
     from .settings import ModelSettings
 
@@ -41,6 +42,8 @@ class ModelResponse:
     usage: Usage = field(default_factory=Usage)
     response_id: str | None = None
     request_id: str | None = None
+    raw_usage: dict[str, Any] | None = None
+    """The provider's own usage object, kept when `ModelSettings.preserve_raw_usage` is set."""
 
     def to_input_items(self) -> list[TResponseInputItem]:
         """The output items as input items for the next request (they are the same dicts)."""
@@ -76,6 +79,11 @@ class Model(abc.ABC):
     keeps_server_state: bool = True
     """Whether the model can continue from `previous_response_id` / `conversation_id` (and so
     be sent only new items). Set False for APIs without server-side conversations."""
+
+    def get_retry_advice(self, request: ModelRetryAdviceRequest) -> ModelRetryAdvice | None:
+        """What this backend knows about retrying a failed request (retry-after, replay
+        safety), for `ModelSettings.retry` policies; the default knows nothing."""
+        return None
 
     @abc.abstractmethod
     async def get_response(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import ModelProviderError
+from ..exceptions import ModelProviderError, UserError
 from ._chat_convert import ChatStreamAssembler, chat_usage, completion_output, items_to_messages
 from ._openai_model import OpenAIModelBase
 from ._openai_shared import (
@@ -72,6 +72,11 @@ class OpenAIChatCompletionsModel(OpenAIModelBase):
         stream: bool,
     ) -> dict[str, Any]:
         """The JSON body of a `POST /chat/completions` request."""
+        if prompt is not None:
+            raise UserError(
+                "Prompt templates (Agent.prompt) exist only in the Responses API: use "
+                "OpenAIResponsesModel, or put the prompt's text in the agent's instructions."
+            )
         items = [{"role": "user", "content": input}] if isinstance(input, str) else input
         body: dict[str, Any] = {
             "model": self.model,
@@ -108,6 +113,8 @@ class OpenAIChatCompletionsModel(OpenAIModelBase):
             ("verbosity", settings.verbosity),
             ("top_logprobs", settings.top_logprobs),
             ("logprobs", True if settings.top_logprobs is not None else None),
+            ("prompt_cache_retention", settings.prompt_cache_retention),
+            ("prompt_cache_options", settings.prompt_cache_options),
         ):
             if value is not None:
                 body[key] = value

@@ -102,6 +102,9 @@ class OpenAIResponsesModel(OpenAIModelBase):
             ("store", settings.store),
             ("include", _include(settings)),
             ("top_logprobs", settings.top_logprobs),
+            ("prompt_cache_retention", settings.prompt_cache_retention),
+            ("prompt_cache_options", settings.prompt_cache_options),
+            ("context_management", settings.context_management),
         ):
             if value is not None:
                 body[key] = value

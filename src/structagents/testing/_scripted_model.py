@@ -102,8 +102,9 @@ class ModelStep:
     - `usage`: the reply's usage; when left empty, one request (or the model's default usage).
     - `stream_events`: in a streamed run, these exact events are streamed instead of ones made
       from `output` (they should end with `response.completed`).
-    - `raw_usage`, `retry_advice`: accepted for code written for the reference SDK's
-      ScriptedModel, and ignored.
+    - `raw_usage`: the reply's `ModelResponse.raw_usage`.
+    - `retry_advice`: with `error`, what `get_retry_advice` says about that error (a
+      `ModelRetryAdvice`), for testing `ModelSettings.retry` policies.
 
     Output items and events may be dicts or the `openai` SDK's pydantic objects.
     """
@@ -186,6 +187,7 @@ class ScriptedModel(Model):
         )
         self._default_usage = default_usage
         self._calls: list[ModelCall] = []
+        self._retry_advice: Any = None
 
     @property
     def calls(self) -> tuple[ModelCall, ...]:
@@ -248,6 +250,10 @@ class ScriptedModel(Model):
         if step.error is not None:
             raise step.error
         return self._response(step, number)
+
+    def get_retry_advice(self, request: Any) -> Any:
+        """The `retry_advice` of the step whose error is being retried."""
+        return self._retry_advice
 
     async def stream_response(
         self,
@@ -319,6 +325,7 @@ class ScriptedModel(Model):
     async def _take_step(self, call: ModelCall) -> ModelStep:
         """The next step for `call`, after its `wait_for` / `delay`."""
         step = await self._next_step(call, len(self._calls) - 1)
+        self._retry_advice = step.retry_advice
         if step.wait_for is not None:
             await step.wait_for.wait()
         if step.delay is not None:
@@ -334,6 +341,7 @@ class ScriptedModel(Model):
             usage=replace(usage, request_usage_entries=list(usage.request_usage_entries)),
             response_id=step.response_id or f"resp_scripted_{number}",
             request_id=step.request_id,
+            raw_usage=step.raw_usage,
         )
 
     async def _next_step(self, call: ModelCall, call_index: int) -> ModelStep:

@@ -1,0 +1,28 @@
+"""Settings given as dicts, the way the reference SDK accepts them (`model_settings={...}`)."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any, TypeVar
+
+from .exceptions import UserError
+
+__all__ = ["coerce_dataclass"]
+
+T = TypeVar("T")
+
+
+def coerce_dataclass(value: T | dict[str, Any], kind: type[T], where: str) -> T:
+    """`value` as a `kind`: instances pass; a dict of its fields is converted; else `UserError`."""
+    if isinstance(value, kind):
+        return value
+    if not isinstance(value, dict):
+        raise UserError(f"{where} must be a {kind.__name__} or a dict, not {type(value).__name__}.")
+    names = {f.name for f in fields(kind) if f.init}  # type: ignore[arg-type]
+    unknown = sorted(str(key) for key in value if key not in names)
+    if unknown:
+        raise UserError(
+            f"{where}: unknown {kind.__name__} field(s) {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(names))})."
+        )
+    return kind(**value)

@@ -1,0 +1,148 @@
+"""Settings over real HTTP: retries, timeouts, prompt templates and request fields, through the
+`openai` client to FakeOpenAIServer (real clock on trio: these tests use real sockets)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+import pytest
+from openai import AsyncOpenAI
+
+from structagents import (
+    Agent,
+    ModelRetrySettings,
+    ModelSettings,
+    ModelTimeoutError,
+    OpenAIChatCompletionsModel,
+    OpenAIResponsesModel,
+    RetryPolicyContext,
+    Runner,
+    UserError,
+    retry_policies,
+)
+from structagents.testing import FakeOpenAIServer, Fault
+
+
+@pytest.fixture(params=["asyncio", "trio"])
+def anyio_backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def client_for(server: FakeOpenAIServer) -> AsyncOpenAI:
+    return AsyncOpenAI(base_url=server.base_url, api_key="test-key", max_retries=0)
+
+
+async def test_a_500_is_retried_after_the_servers_retry_after() -> None:
+    contexts: list[RetryPolicyContext] = []
+
+    def policy(context: RetryPolicyContext) -> Any:
+        contexts.append(context)
+        return retry_policies.provider_suggested()(context)
+
+    settings = ModelSettings(
+        retry=ModelRetrySettings(max_retries=2, backoff={"initial_delay": 0.01}, policy=policy)
+    )
+    steps: list[Any] = [Fault.http_error(500, headers={"retry-after-ms": "10"}), "recovered"]
+    async with FakeOpenAIServer(steps=steps) as server, client_for(server) as client:
+        agent = Agent(
+            name="R", model=OpenAIResponsesModel("m", openai_client=client), model_settings=settings
+        )
+        result = await Runner.run(agent, "hi")
+    assert result.final_output == "recovered"
+    assert len(server.requests) == 2
+    [context] = contexts
+    assert context.normalized.status_code == 500
+    assert context.normalized.retry_after == pytest.approx(0.01)
+    assert context.provider_advice is not None
+    assert context.provider_advice.suggested is True
+
+
+async def test_a_400_is_not_retried_by_provider_suggested() -> None:
+    settings = ModelSettings(
+        retry=ModelRetrySettings(max_retries=2, policy=retry_policies.provider_suggested())
+    )
+    async with FakeOpenAIServer(steps=[Fault.http_error(400), "no"]) as server:
+        async with client_for(server) as client:
+            model = OpenAIResponsesModel("m", openai_client=client)
+            with pytest.raises(Exception, match="400"):
+                await Runner.run(Agent(name="R", model=model, model_settings=settings), "hi")
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("stream", [False, True])
+async def test_a_server_that_never_answers_times_out_and_the_retry_succeeds(stream: bool) -> None:
+    settings = ModelSettings(
+        timeout=0.3,
+        retry=ModelRetrySettings(
+            max_retries=1, backoff={"initial_delay": 0}, policy=retry_policies.network_error()
+        ),
+    )
+    async with FakeOpenAIServer(steps=[Fault.delay(3600, then="late"), "in time"]) as server:
+        async with client_for(server) as client:
+            agent = Agent(
+                name="T",
+                model=OpenAIResponsesModel("m", openai_client=client),
+                model_settings=settings,
+            )
+            with anyio.fail_after(30):
+                if stream:
+                    result: Any = Runner.run_streamed(agent, "hi")
+                    async with result:
+                        async for _ in result.stream_events():
+                            pass
+                else:
+                    result = await Runner.run(agent, "hi")
+    assert result.final_output == "in time"
+    assert len(server.requests) == 2
+
+
+async def test_a_timeout_without_retry_raises_model_timeout_error() -> None:
+    async with FakeOpenAIServer(steps=[Fault.delay(3600, then="late")]) as server:
+        async with client_for(server) as client:
+            agent = Agent(
+                name="T",
+                model=OpenAIChatCompletionsModel("m", openai_client=client),
+                model_settings=ModelSettings(timeout=0.2),
+            )
+            with anyio.fail_after(30), pytest.raises(ModelTimeoutError):
+                await Runner.run(agent, "hi")
+
+
+async def test_prompt_template_and_cache_fields_reach_the_responses_body() -> None:
+    settings = ModelSettings(
+        prompt_cache_retention="24h",
+        prompt_cache_options={"mode": "explicit", "ttl": "30m"},
+        context_management=[{"type": "compaction", "compact_threshold": 200000}],
+        preserve_raw_usage=True,
+    )
+    async with FakeOpenAIServer(steps=["ok"]) as server, client_for(server) as client:
+        agent = Agent(
+            name="P",
+            model=OpenAIResponsesModel("m", openai_client=client),
+            prompt={"id": "pmpt_123", "version": "4", "variables": {"city": "Oslo"}},
+            model_settings=settings,
+        )
+        result = await Runner.run(agent, "hi")
+    body = server.requests[0].body
+    assert body["prompt"] == {"id": "pmpt_123", "version": "4", "variables": {"city": "Oslo"}}
+    assert body["prompt_cache_retention"] == "24h"
+    assert body["prompt_cache_options"] == {"mode": "explicit", "ttl": "30m"}
+    assert body["context_management"] == [{"type": "compaction", "compact_threshold": 200000}]
+    assert "retry" not in body
+    assert "timeout" not in body
+    raw_usage = result.raw_responses[0].raw_usage
+    assert raw_usage is not None
+    assert "input_tokens" in raw_usage
+
+
+async def test_a_prompt_template_on_chat_completions_is_a_user_error() -> None:
+    async with FakeOpenAIServer(steps=["never"]) as server, client_for(server) as client:
+        agent = Agent(
+            name="P",
+            model=OpenAIChatCompletionsModel("m", openai_client=client),
+            prompt={"id": "pmpt_1"},
+        )
+        with pytest.raises(UserError, match="Responses API"):
+            await Runner.run(agent, "hi")
+    assert server.requests == []
