@@ -15,7 +15,7 @@ from . import _lifecycle as lifecycle
 from ._env import RunEnv
 from ._guardrail_exec import first_turn_response, run_output_guardrails
 from ._handoff_exec import take_handoff
-from ._session_io import load_session_history, save_turn
+from ._session_io import compact_session, load_session_history, save_turn
 from ._tool_exec import final_output_from_tools, run_tools
 from ._turn import call_model, final_output_from_message, process_response
 
@@ -92,5 +92,6 @@ async def run_loop(env: RunEnv, state: RunState) -> RunResult:
 async def _finish(env: RunEnv, state: RunState, agent: Agent[Any], final_output: Any) -> RunResult:
     await run_output_guardrails(env, state, agent, final_output)
     await save_turn(env, state)
+    await compact_session(env, state, agent)
     await lifecycle.agent_end(env, state.context_wrapper, agent, final_output)
     return state.to_result(final_output)

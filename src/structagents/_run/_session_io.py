@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 import anyio
 
+from .._agent import Agent
 from .._items import ItemHelpers, TResponseInputItem
 from .._state import RunState
 from ..exceptions import SessionWriteTimeoutError, UserError
-from ..sessions.base import coerce_session_settings
+from ..sessions.base import coerce_session_settings, newest_turns
+from ..sessions.openai_compaction import (
+    OpenAIResponsesCompactionArgs,
+    OpenAIResponsesCompactionSession,
+    is_openai_responses_compaction_aware_session,
+)
 from ._env import RunEnv
 
-__all__ = ["load_session_history", "save_turn"]
+__all__ = ["compact_session", "load_session_history", "save_turn"]
 
 
 async def load_session_history(env: RunEnv, state: RunState) -> None:
@@ -31,6 +38,8 @@ async def load_session_history(env: RunEnv, state: RunState) -> None:
     history = await session.get_items(limit=settings.limit)
     if settings.limit is not None:
         history = _without_cut_turns(history)
+    if settings.keep_turns is not None:
+        history = newest_turns(history, settings.keep_turns)
     new_input = ItemHelpers.input_to_new_input_list(state.original_input)
     callback = env.config.session_input_callback
     combined: list[TResponseInputItem]
@@ -66,6 +75,25 @@ async def save_turn(env: RunEnv, state: RunState) -> None:
         raise SessionWriteTimeoutError(str(session.session_id), seconds)
     state.session_input = []
     state.saved_items = len(state.generated_items)
+
+
+async def compact_session(env: RunEnv, state: RunState, agent: Agent[Any]) -> None:
+    """After the run's final turn is stored, let a compaction-aware session compact itself
+    (`OpenAIResponsesCompactionSession`), passing the last response and whether it was stored.
+    The compaction's own request adds to the run's usage."""
+    session = env.session
+    if session is None or not is_openai_responses_compaction_aware_session(session):
+        return
+    args: OpenAIResponsesCompactionArgs = {}
+    if state.model_responses and state.model_responses[-1].response_id:
+        args["response_id"] = state.model_responses[-1].response_id
+    store = agent.model_settings.resolve(env.config.model_settings).store
+    if store is not None:
+        args["store"] = store
+    if isinstance(session, OpenAIResponsesCompactionSession):
+        await session.run_compaction(args, usage=state.context_wrapper.usage)
+    else:
+        await session.run_compaction(args)  # type: ignore[attr-defined]
 
 
 _ANSWERS = frozenset({"function_call_output", "custom_tool_call_output", "computer_call_output"})

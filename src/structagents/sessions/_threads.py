@@ -14,12 +14,12 @@ from typing_extensions import Self, TypeVarTuple, Unpack
 
 from ..exceptions import UserError
 
-__all__ = ["WorkerThreadSession"]
+__all__ = ["WorkerThreadSession", "queue_of"]
 
 _T = TypeVar("_T")
 _Args = TypeVarTuple("_Args")
 
-_queues: RunVar[WeakKeyDictionary[WorkerThreadSession, anyio.Lock]] = RunVar("session_queues")
+_queues: RunVar[WeakKeyDictionary[object, anyio.Lock]] = RunVar("session_queues")
 
 
 class WorkerThreadSession:
@@ -63,12 +63,13 @@ class WorkerThreadSession:
         self, func: Callable[[Unpack[_Args]], _T], *args: Unpack[_Args]
     ) -> _T:
         """`func(*args)` in a worker thread, one call of this object at a time per event loop."""
-        async with _queue_of(self):
+        async with queue_of(self):
             return await anyio.to_thread.run_sync(func, *args)
 
 
-def _queue_of(session: WorkerThreadSession) -> anyio.Lock:
-    """The lock `session`'s callers queue on in the running event loop."""
+def queue_of(session: object) -> anyio.Lock:
+    """The lock `session`'s callers queue on in the running event loop (one per loop, so a
+    session object serves asyncio and trio in turn)."""
     queues = _queues.get(None)
     if queues is None:
         queues = WeakKeyDictionary()

@@ -15,6 +15,7 @@ __all__ = [
     "coerce_session_settings",
     "decode_item",
     "encode_items",
+    "newest_turns",
     "resolve_session_limit",
 ]
 
@@ -55,12 +56,17 @@ class SessionSettings:
     """How history is read from a session.
 
     `limit`: how many of the newest items `get_items()` (and so a run) loads; None loads all.
+    `keep_turns`: a run shows the model only the newest `keep_turns` whole turns (a turn
+    starts at a user message), so no tool call is ever cut from its output; the stored
+    history is left whole. None keeps every turn.
     """
 
     limit: int | None = None
+    keep_turns: int | None = None
 
     def __post_init__(self) -> None:
         _check_limit(self.limit)
+        _check_limit(self.keep_turns, "keep_turns")
 
     def resolve(self, override: SessionSettings | dict[str, Any] | None) -> SessionSettings:
         """These settings with every non-None value of `override` laid over them."""
@@ -75,8 +81,12 @@ class SessionSettings:
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        """The settings as a plain dict."""
-        return asdict(self)
+        """The settings as a plain dict; `keep_turns` (ours, not the reference SDK's) only
+        when it is set, so the dict has the reference's shape otherwise."""
+        settings = asdict(self)
+        if self.keep_turns is None:
+            del settings["keep_turns"]
+        return settings
 
 
 def coerce_session_settings(value: SessionSettings | dict[str, Any] | None) -> SessionSettings:
@@ -101,9 +111,21 @@ def resolve_session_limit(limit: int | None, settings: SessionSettings | None) -
     return limit
 
 
-def _check_limit(limit: int | None) -> None:
+def _check_limit(limit: int | None, name: str = "limit") -> None:
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
-        raise UserError(f"A session limit must be a whole number >= 0 or None, not {limit!r}.")
+        raise UserError(f"A session {name} must be a whole number >= 0 or None, not {limit!r}.")
+
+
+def newest_turns(history: list[TResponseInputItem], turns: int) -> list[TResponseInputItem]:
+    """The items of the newest `turns` turns of `history`; a turn starts at a user message."""
+    starts = [
+        index
+        for index, item in enumerate(history)
+        if item.get("role") == "user" and item.get("type", "message") == "message"
+    ]
+    if len(starts) <= turns:
+        return history
+    return history[starts[-turns] :] if turns else []
 
 
 def encode_items(items: list[TResponseInputItem], *, what: str = "Session item") -> list[str]:

@@ -54,6 +54,22 @@ class MemorySession:
         encoded = encode_items(items)
         await _atomically(lambda: self._items.extend(encoded))
 
+    async def replace_newest_items(
+        self, expected: list[TResponseInputItem], items: list[TResponseInputItem]
+    ) -> bool:
+        """Replace the newest `len(expected)` items with `items` if they still equal
+        `expected`; False (nothing changed) if the history moved on meanwhile."""
+        old, new = encode_items(expected), encode_items(items)
+
+        def replace() -> bool:
+            start = len(self._items) - len(old)
+            if start < 0 or [decode_item(text) for text in self._items[start:]] != expected:
+                return False
+            self._items[start:] = new
+            return True
+
+        return await _atomically(replace)
+
     async def pop_item(self) -> TResponseInputItem | None:
         """Remove and return the newest item; None if there is none."""
         return await _atomically(lambda: decode_item(self._items.pop()) if self._items else None)

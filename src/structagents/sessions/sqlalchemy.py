@@ -144,19 +144,42 @@ class SQLAlchemySession(WorkerThreadSession):
 
     async def add_items(self, items: list[TResponseInputItem]) -> None:
         """Append `items` in one transaction: all of them or none."""
-        rows = [
-            {"session_id": self.session_id, "message_data": text} for text in encode_items(items)
-        ]
-        if not rows:
+        encoded = encode_items(items)
+        if not encoded:
             self._check_open()
             return
+        await self._run(lambda conn: self._append(conn, encoded))
 
-        def insert(conn: sa.Connection) -> None:
-            if not self._lock_session(conn):
-                conn.execute(sa.insert(self._sessions).values(session_id=self.session_id))
-            conn.execute(sa.insert(self._messages), rows)
+    async def replace_newest_items(
+        self, expected: list[TResponseInputItem], items: list[TResponseInputItem]
+    ) -> bool:
+        """In one transaction, replace the newest `len(expected)` items with `items` if they
+        still equal `expected`; False (nothing changed) if the history moved on meanwhile."""
+        encode_items(expected)
+        encoded = encode_items(items)
+        messages = self._messages
+        newest = (
+            sa.select(messages.c.id, messages.c.message_data)
+            .where(messages.c.session_id == self.session_id)
+            .order_by(messages.c.id.desc())
+            .limit(len(expected))
+        )
 
-        await self._run(insert)
+        def replace(conn: sa.Connection) -> bool:
+            self._lock_session(conn)
+            rows = conn.execute(newest).all()
+            if [decode_item(row.message_data) for row in reversed(rows)] != expected:
+                return False
+            if rows:
+                conn.execute(
+                    sa.delete(messages).where(
+                        messages.c.session_id == self.session_id, messages.c.id >= rows[-1].id
+                    )
+                )
+            self._append(conn, encoded)
+            return True
+
+        return await self._run(replace)
 
     async def pop_item(self) -> TResponseInputItem | None:
         """Remove and return the newest item (one transaction); None if there is none."""
@@ -225,6 +248,15 @@ class SQLAlchemySession(WorkerThreadSession):
             # Another process created them between the check and the CREATE: check again.
             self._metadata.create_all(self._engine)
         self._needs_tables = False
+
+    def _append(self, conn: sa.Connection, encoded: list[str]) -> None:
+        """Insert `encoded` items after the newest, creating the session's row if needed."""
+        if not encoded:
+            return
+        if not self._lock_session(conn):
+            conn.execute(sa.insert(self._sessions).values(session_id=self.session_id))
+        rows = [{"session_id": self.session_id, "message_data": text} for text in encoded]
+        conn.execute(sa.insert(self._messages), rows)
 
     def _lock_session(self, conn: sa.Connection) -> bool:
         """Touch the session's row, locking it until commit; False if it has no row."""

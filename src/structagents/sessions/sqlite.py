@@ -95,27 +95,37 @@ class SQLiteSession(WorkerThreadSession):
 
     async def add_items(self, items: list[TResponseInputItem]) -> None:
         """Append `items` in one transaction: all of them or none."""
-        rows = [(self.session_id, text) for text in encode_items(items)]
-        if not rows:
+        encoded = encode_items(items)
+        if not encoded:
             self._check_open()
             return
+        await self._run(lambda conn: self._append(conn, encoded), is_write=True)
 
-        def insert(conn: sqlite3.Connection) -> None:
-            conn.execute(
-                f"INSERT OR IGNORE INTO {self.sessions_table} (session_id) VALUES (?)",
-                (self.session_id,),
-            )
-            conn.executemany(
-                f"INSERT INTO {self.messages_table} (session_id, message_data) VALUES (?, ?)",
-                rows,
-            )
-            conn.execute(
-                f"UPDATE {self.sessions_table} SET updated_at = CURRENT_TIMESTAMP"
-                " WHERE session_id = ?",
-                (self.session_id,),
-            )
+    async def replace_newest_items(
+        self, expected: list[TResponseInputItem], items: list[TResponseInputItem]
+    ) -> bool:
+        """In one transaction, replace the newest `len(expected)` items with `items` if they
+        still equal `expected`; False (nothing changed) if the history moved on meanwhile."""
+        encode_items(expected)
+        encoded = encode_items(items)
 
-        await self._run(insert, is_write=True)
+        def replace(conn: sqlite3.Connection) -> bool:
+            newest = conn.execute(
+                f"SELECT id, message_data FROM {self.messages_table}"
+                " WHERE session_id = ? ORDER BY id DESC LIMIT ?",
+                (self.session_id, len(expected)),
+            ).fetchall()
+            if [decode_item(text) for _, text in reversed(newest)] != expected:
+                return False
+            if newest:
+                conn.execute(
+                    f"DELETE FROM {self.messages_table} WHERE session_id = ? AND id >= ?",
+                    (self.session_id, newest[-1][0]),
+                )
+            self._append(conn, encoded)
+            return True
+
+        return await self._run(replace, is_write=True)
 
     async def pop_item(self) -> TResponseInputItem | None:
         """Remove and return the newest item (one transaction); None if there is none."""
@@ -141,6 +151,22 @@ class SQLiteSession(WorkerThreadSession):
                 conn.execute(f"DELETE FROM {table} WHERE session_id = ?", (self.session_id,))
 
         await self._run(clear, is_write=True)
+
+    def _append(self, conn: sqlite3.Connection, encoded: list[str]) -> None:
+        """Insert `encoded` items after the newest and touch the session's row."""
+        conn.execute(
+            f"INSERT OR IGNORE INTO {self.sessions_table} (session_id) VALUES (?)",
+            (self.session_id,),
+        )
+        conn.executemany(
+            f"INSERT INTO {self.messages_table} (session_id, message_data) VALUES (?, ?)",
+            [(self.session_id, text) for text in encoded],
+        )
+        conn.execute(
+            f"UPDATE {self.sessions_table} SET updated_at = CURRENT_TIMESTAMP"
+            " WHERE session_id = ?",
+            (self.session_id,),
+        )
 
     def close(self) -> None:
         """Close the connection; later calls raise `UserError`. Idempotent.

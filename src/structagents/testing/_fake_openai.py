@@ -29,6 +29,7 @@ from ._fake_openai_responses import (
     response_object,
     response_sse_events,
 )
+from ._fake_openai_state import CompactionStep, ServerState, StateReply
 from ._scripted_model import ModelCall, ModelStep, ModelStepResult, _coerce_step
 
 __all__ = ["Fault", "FakeOpenAIServer", "RecordedRequest"]
@@ -140,15 +141,21 @@ class FakeOpenAIServer:
 
     A step's `error` becomes a 500 reply (streamed: its output, then a cut), and so does a
     responder that raises. When the script has run out the server replies 500 saying so (the
-    request is still recorded); unknown paths get 404. Only real time passes: on trio, use the
-    real clock, since an autojumping `MockClock` fires the client's timeouts while it waits on
-    the socket.
+    request is still recorded); unknown paths get 404. The Conversations API (`/v1/conversations`
+    and its items) keeps conversations in memory (`conversations`), and `POST
+    /v1/responses/compact` answers from `compactions` (see `enqueue_compaction`) or, unscripted,
+    with the input's user messages and one `compaction` item. Only real time passes: on trio,
+    use the real clock, since an autojumping `MockClock` fires the client's timeouts while it
+    waits on the socket.
     """
 
-    def __init__(self, steps: Iterable[ServerStep] = ()) -> None:
+    def __init__(
+        self, steps: Iterable[ServerStep] = (), *, compactions: Iterable[CompactionStep] = ()
+    ) -> None:
         self._steps: deque[ModelStep | Fault] = deque(
             _coerce(step, index) for index, step in enumerate(steps)
         )
+        self._state = ServerState(deque(compactions))
         self._requests: list[RecordedRequest] = []
         self._disconnects = 0
         self._replies = 0
@@ -177,6 +184,22 @@ class FakeOpenAIServer:
     def remaining_steps(self) -> int:
         """How many scripted steps have not been used yet."""
         return len(self._steps)
+
+    @property
+    def conversations(self) -> dict[str, list[dict[str, Any]]]:
+        """The Conversations API's conversations so far: id -> items, oldest first."""
+        return self._state.conversations
+
+    def enqueue_compaction(self, step: CompactionStep) -> None:
+        """Append one `POST /v1/responses/compact` reply (output items, or a function of the
+        request body returning them) to the compaction script."""
+        self._state.compactions.append(step)
+
+    def hold_compactions(self) -> anyio.Event:
+        """Make compact requests wait until the returned event is set (or the client hangs
+        up), to test a compaction cancelled mid-request."""
+        self._state.compaction_hold = anyio.Event()
+        return self._state.compaction_hold
 
     def enqueue(self, step: ServerStep) -> None:
         """Append one step to the script."""
@@ -237,6 +260,15 @@ class FakeOpenAIServer:
 
     async def _answer(self, connection: _HTTPConnection, request: RecordedRequest) -> bool:
         """Reply to `request`; False when the connection must be closed afterwards."""
+        state_reply = self._state.answer(request.method, request.path, request.body)
+        if state_reply is not None:
+            is_open = await connection.while_watching(
+                lambda: self._send_state_reply(connection, state_reply)
+            )
+            if is_open is None:
+                self._disconnects += 1
+                return False
+            return True
         endpoint = _ENDPOINTS.get(request.path.partition("?")[0])
         if endpoint is None or request.method != "POST":
             message = f"FakeOpenAIServer: no endpoint {request.method} {request.path}."
@@ -264,6 +296,15 @@ class FakeOpenAIServer:
             self._disconnects += 1
             return False
         return is_open
+
+    async def _send_state_reply(self, connection: _HTTPConnection, reply: StateReply) -> bool:
+        if reply.hold is not None:
+            await reply.hold.wait()
+        if reply.body is None:
+            await connection.send_json(reply.status, _error_body(reply.status, reply.error))
+        else:
+            await connection.send_json(reply.status, reply.body)
+        return True
 
     async def _reply(
         self,
