@@ -107,6 +107,21 @@ from .models.settings import ModelSettings as ModelSettings
 from .sessions.base import Session as Session
 from .sessions.base import SessionSettings as SessionSettings
 from .sessions.memory import MemorySession as MemorySession
+from .sessions.openai_compaction import (
+    OpenAIResponsesCompactionArgs as OpenAIResponsesCompactionArgs,
+)
+from .sessions.openai_compaction import (
+    OpenAIResponsesCompactionAwareSession as OpenAIResponsesCompactionAwareSession,
+)
+from .sessions.openai_compaction import (
+    OpenAIResponsesCompactionSession as OpenAIResponsesCompactionSession,
+)
+from .sessions.openai_compaction import (
+    is_openai_responses_compaction_aware_session as is_openai_responses_compaction_aware_session,
+)
+from .sessions.openai_conversations import (
+    OpenAIConversationsSession as OpenAIConversationsSession,
+)
 from .sessions.sqlite import SQLiteSession as SQLiteSession
 
 __version__ = "0.1.0"
@@ -134,6 +149,10 @@ __all__ = [
     "ItemHelpers",
     "MaxTurnsExceeded",
     "MemorySession",
+    "OpenAIConversationsSession",
+    "OpenAIResponsesCompactionArgs",
+    "OpenAIResponsesCompactionAwareSession",
+    "OpenAIResponsesCompactionSession",
     "MessageOutputItem",
     "Model",
     "ModelBehaviorError",
@@ -208,6 +227,7 @@ __all__ = [
     "function_tool",
     "handoff",
     "input_guardrail",
+    "is_openai_responses_compaction_aware_session",
     "open_run",
     "output_guardrail",
     "retry_policies",

@@ -14,7 +14,7 @@ from .._usage import Usage, usage_from_json
 from ..exceptions import UserError
 from ._openai_api import OpenAIEndpoint
 from ._threads import queue_of
-from .base import Session
+from .base import Session, SessionSettings
 from .openai_conversations import OpenAIConversationsSession
 
 if TYPE_CHECKING:
@@ -146,9 +146,13 @@ class OpenAIResponsesCompactionSession:
         self._candidates: list[TResponseInputItem] = []
 
     @property
-    def session_settings(self) -> Any:
+    def session_settings(self) -> SessionSettings | None:
         """The wrapped session's settings."""
         return getattr(self.underlying_session, "session_settings", None)
+
+    @session_settings.setter
+    def session_settings(self, value: SessionSettings | None) -> None:
+        self.underlying_session.session_settings = value
 
     @property
     def client(self) -> AsyncOpenAI:
@@ -216,8 +220,10 @@ class OpenAIResponsesCompactionSession:
         mode = args.get("compaction_mode") or self.compaction_mode
         response_id = args.get("response_id")
         if mode == "auto":
-            return "input" if not response_id or args.get("store") is False else (
-                "previous_response_id"
+            return (
+                "input"
+                if not response_id or args.get("store") is False
+                else ("previous_response_id")
             )
         if mode == "previous_response_id" and not response_id:
             raise UserError(

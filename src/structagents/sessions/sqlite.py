@@ -163,8 +163,7 @@ class SQLiteSession(WorkerThreadSession):
             [(self.session_id, text) for text in encoded],
         )
         conn.execute(
-            f"UPDATE {self.sessions_table} SET updated_at = CURRENT_TIMESTAMP"
-            " WHERE session_id = ?",
+            f"UPDATE {self.sessions_table} SET updated_at = CURRENT_TIMESTAMP WHERE session_id = ?",
             (self.session_id,),
         )
 

@@ -29,7 +29,7 @@ from ._fake_openai_responses import (
     response_object,
     response_sse_events,
 )
-from ._fake_openai_state import CompactionStep, ServerState, StateReply
+from ._fake_openai_state import CompactionHold, CompactionStep, ServerState, StateReply
 from ._scripted_model import ModelCall, ModelStep, ModelStepResult, _coerce_step
 
 __all__ = ["Fault", "FakeOpenAIServer", "RecordedRequest"]
@@ -195,10 +195,10 @@ class FakeOpenAIServer:
         request body returning them) to the compaction script."""
         self._state.compactions.append(step)
 
-    def hold_compactions(self) -> anyio.Event:
-        """Make compact requests wait until the returned event is set (or the client hangs
-        up), to test a compaction cancelled mid-request."""
-        self._state.compaction_hold = anyio.Event()
+    def hold_compactions(self) -> CompactionHold:
+        """Make compact requests wait (to test a compaction cancelled mid-request): the
+        hold's `arrived` event is set when one comes in, and `release.set()` lets them go."""
+        self._state.compaction_hold = CompactionHold()
         return self._state.compaction_hold
 
     def enqueue(self, step: ServerStep) -> None:

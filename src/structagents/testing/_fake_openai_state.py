@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import anyio
 
-__all__ = ["CompactionStep", "ServerState", "StateReply"]
+__all__ = ["CompactionHold", "CompactionStep", "ServerState", "StateReply"]
 
 _Items: TypeAlias = "list[dict[str, Any]]"
 CompactionStep: TypeAlias = "_Items | Callable[[dict[str, Any]], _Items]"
@@ -29,6 +29,18 @@ _ID_PREFIXES = {"message": "msg", "function_call": "fc", "function_call_output":
 
 
 @dataclass(frozen=True)
+class CompactionHold:
+    """Compact requests wait: `arrived` is set when one comes in, `release` lets them go."""
+
+    arrived: anyio.Event = field(default_factory=anyio.Event)
+    release: anyio.Event = field(default_factory=anyio.Event)
+
+    async def wait(self) -> None:
+        self.arrived.set()
+        await self.release.wait()
+
+
+@dataclass(frozen=True)
 class StateReply:
     """What to answer: a status and a JSON body, or an error status and its message; `hold`
     is waited for first (to test a client giving up mid-request)."""
@@ -36,7 +48,7 @@ class StateReply:
     status: int
     body: Mapping[str, Any] | None = None
     error: str = ""
-    hold: anyio.Event | None = None
+    hold: CompactionHold | None = None
 
 
 @dataclass
@@ -45,7 +57,7 @@ class ServerState:
 
     compactions: deque[CompactionStep] = field(default_factory=deque)
     conversations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    compaction_hold: anyio.Event | None = None
+    compaction_hold: CompactionHold | None = None
     _counter: int = 0
 
     def script_compactions(self, steps: Iterable[CompactionStep]) -> None:
