@@ -66,6 +66,22 @@ def test_core_names_match_the_reference_sdk() -> None:
     assert expected <= set(structagents.__all__)
 
 
+def test_tracing_names_match_the_reference_sdk() -> None:
+    import structagents.tracing
+
+    expected = {
+        "trace", "Trace", "Span", "SpanError", "TracingProcessor", "add_trace_processor",
+        "set_trace_processors", "set_tracing_disabled", "flush_traces", "gen_trace_id",
+        "gen_span_id", "get_current_trace", "get_current_span", "agent_span", "custom_span",
+        "function_span", "generation_span", "response_span", "handoff_span", "guardrail_span",
+        "enable_verbose_stdout_logging", "set_tracing_export_api_key",
+    }  # fmt: skip
+    assert expected <= set(structagents.__all__)
+    assert expected - {"enable_verbose_stdout_logging"} <= set(structagents.tracing.__all__)
+    for name in structagents.tracing.__all__:
+        assert hasattr(structagents.tracing, name), name
+
+
 def test_public_errors_share_one_root() -> None:
     for name in structagents.__all__:
         value = getattr(structagents, name)

@@ -123,6 +123,50 @@ from .sessions.openai_conversations import (
     OpenAIConversationsSession as OpenAIConversationsSession,
 )
 from .sessions.sqlite import SQLiteSession as SQLiteSession
+from .tracing import AgentSpanData as AgentSpanData
+from .tracing import CustomSpanData as CustomSpanData
+from .tracing import FunctionSpanData as FunctionSpanData
+from .tracing import GenerationSpanData as GenerationSpanData
+from .tracing import GuardrailSpanData as GuardrailSpanData
+from .tracing import HandoffSpanData as HandoffSpanData
+from .tracing import MCPListToolsSpanData as MCPListToolsSpanData
+from .tracing import ResponseSpanData as ResponseSpanData
+from .tracing import Span as Span
+from .tracing import SpanData as SpanData
+from .tracing import SpanError as SpanError
+from .tracing import SpeechGroupSpanData as SpeechGroupSpanData
+from .tracing import SpeechSpanData as SpeechSpanData
+from .tracing import TaskSpanData as TaskSpanData
+from .tracing import Trace as Trace
+from .tracing import TracingConfig as TracingConfig
+from .tracing import TracingProcessor as TracingProcessor
+from .tracing import TranscriptionSpanData as TranscriptionSpanData
+from .tracing import TurnSpanData as TurnSpanData
+from .tracing import add_trace_processor as add_trace_processor
+from .tracing import agent_span as agent_span
+from .tracing import custom_span as custom_span
+from .tracing import enable_verbose_stdout_logging as enable_verbose_stdout_logging
+from .tracing import flush_traces as flush_traces
+from .tracing import function_span as function_span
+from .tracing import gen_span_id as gen_span_id
+from .tracing import gen_trace_id as gen_trace_id
+from .tracing import generation_span as generation_span
+from .tracing import get_current_span as get_current_span
+from .tracing import get_current_trace as get_current_trace
+from .tracing import guardrail_span as guardrail_span
+from .tracing import handoff_span as handoff_span
+from .tracing import mcp_tools_span as mcp_tools_span
+from .tracing import response_span as response_span
+from .tracing import set_trace_processors as set_trace_processors
+from .tracing import set_trace_provider as set_trace_provider
+from .tracing import set_tracing_disabled as set_tracing_disabled
+from .tracing import set_tracing_export_api_key as set_tracing_export_api_key
+from .tracing import speech_group_span as speech_group_span
+from .tracing import speech_span as speech_span
+from .tracing import task_span as task_span
+from .tracing import trace as trace
+from .tracing import transcription_span as transcription_span
+from .tracing import turn_span as turn_span
 
 __version__ = "0.1.0"
 
@@ -236,4 +280,48 @@ __all__ = [
     "set_default_openai_key",
     "tool_input_guardrail",
     "tool_output_guardrail",
+    "AgentSpanData",
+    "CustomSpanData",
+    "FunctionSpanData",
+    "GenerationSpanData",
+    "GuardrailSpanData",
+    "HandoffSpanData",
+    "MCPListToolsSpanData",
+    "ResponseSpanData",
+    "Span",
+    "SpanData",
+    "SpanError",
+    "SpeechGroupSpanData",
+    "SpeechSpanData",
+    "TaskSpanData",
+    "Trace",
+    "TracingConfig",
+    "TracingProcessor",
+    "TranscriptionSpanData",
+    "TurnSpanData",
+    "add_trace_processor",
+    "agent_span",
+    "custom_span",
+    "enable_verbose_stdout_logging",
+    "flush_traces",
+    "function_span",
+    "gen_span_id",
+    "gen_trace_id",
+    "generation_span",
+    "get_current_span",
+    "get_current_trace",
+    "guardrail_span",
+    "handoff_span",
+    "mcp_tools_span",
+    "response_span",
+    "set_trace_processors",
+    "set_trace_provider",
+    "set_tracing_disabled",
+    "set_tracing_export_api_key",
+    "speech_group_span",
+    "speech_span",
+    "task_span",
+    "trace",
+    "transcription_span",
+    "turn_span",
 ]

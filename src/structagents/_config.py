@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias
@@ -16,6 +17,7 @@ from .exceptions import UserError
 from .models.interface import Model, ModelProvider
 from .models.settings import ModelSettings, coerce_model_settings
 from .sessions.base import SessionSettings
+from .tracing.config import TracingConfig
 
 if TYPE_CHECKING:
     from ._agent import Agent
@@ -106,6 +108,12 @@ class RunConfig:
 
     Settings given as dicts (`model_settings={"temperature": 0}`, `tool_execution={...}`,
     or the whole `run_config={...}` of a run) are converted; unknown keys are a `UserError`.
+    - Tracing: `tracing_disabled` records no trace and creates no span at all;
+      `trace_include_sensitive_data=False` (or env `OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA
+      =false`) keeps model input and output, instructions, tool arguments and results out of
+      every span; `workflow_name`, `trace_id`, `group_id` and `trace_metadata` name, identify,
+      group and annotate the run's trace (a run inside `with trace(...)` joins that trace
+      instead); `tracing` is a `TracingConfig` (e.g. a per-run export `api_key`).
     """
 
     model: str | Model | None = None
@@ -127,6 +135,15 @@ class RunConfig:
     stream_buffer_size: int = 16
     gate_stream_on_guardrails: bool = False
     tool_name_collision_policy: ToolNameCollisionPolicy = "error"
+    tracing_disabled: bool = False
+    tracing: TracingConfig | None = None
+    trace_include_sensitive_data: bool = field(
+        default_factory=lambda: _env_flag("OPENAI_AGENTS_TRACE_INCLUDE_SENSITIVE_DATA", True)
+    )
+    workflow_name: str = "Agent workflow"
+    trace_id: str | None = None
+    group_id: str | None = None
+    trace_metadata: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.model_settings is not None:
@@ -165,3 +182,10 @@ class RunConfig:
 def coerce_run_config(value: RunConfig | dict[str, Any] | None) -> RunConfig:
     """`value` as a `RunConfig` (`None`: the defaults; a dict of its fields is converted)."""
     return RunConfig() if value is None else coerce_dataclass(value, RunConfig, "run_config")
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")

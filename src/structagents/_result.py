@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ._guardrails import InputGuardrailResult, OutputGuardrailResult
     from ._tool_guardrails import ToolInputGuardrailResult, ToolOutputGuardrailResult
     from .models.interface import ModelResponse
+    from .tracing.traces import Trace
 
 __all__ = ["RunResult"]
 
@@ -38,6 +39,8 @@ class RunResult:
     output_guardrail_results: list[OutputGuardrailResult] = field(default_factory=list)
     tool_input_guardrail_results: list[ToolInputGuardrailResult] = field(default_factory=list)
     tool_output_guardrail_results: list[ToolOutputGuardrailResult] = field(default_factory=list)
+    trace: Trace | None = field(default=None, repr=False)
+    """The trace the run recorded into (`trace.trace_id`), or None when tracing was off."""
 
     @property
     def usage(self) -> Usage:

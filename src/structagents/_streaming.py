@@ -26,6 +26,7 @@ from ._usage import Usage
 from .exceptions import UserError
 from .models.interface import ModelResponse
 from .sessions.base import Session
+from .tracing.traces import Trace
 
 __all__ = ["RunResultStreaming", "open_run"]
 
@@ -215,6 +216,13 @@ class RunResultStreaming:
     @property
     def tool_output_guardrail_results(self) -> list[ToolOutputGuardrailResult]:
         return self._state.tool_output_guardrail_results
+
+    @property
+    def trace(self) -> Trace | None:
+        """The trace this run records into (known before the run starts), or None when
+        tracing is off."""
+        tracing = self._env.tracing
+        return tracing.trace if tracing is not None else None
 
     @property
     def context_wrapper(self) -> RunContextWrapper[Any]:

@@ -12,6 +12,7 @@ from .._config import RunConfig
 from .._hooks import RunHooks
 from ..models.interface import Model, ModelProvider
 from ..models.provider import MultiProvider
+from ._tracing import RunTracing
 
 if TYPE_CHECKING:
     from ..sessions.base import Session
@@ -34,6 +35,8 @@ class RunEnv:
     """Where a streamed run sends its events; `None` when not streaming."""
     stop_after_turn: bool = False
     """Set by `cancel(mode="after_turn")`: end the run at the next turn boundary."""
+    tracing: RunTracing | None = None
+    """The run's spans; `None` when tracing is off (then no span is ever created)."""
     _models: dict[Agent[Any], Model] = field(default_factory=dict)
     _own_provider: ModelProvider | None = None
 
@@ -42,7 +45,9 @@ class RunEnv:
         cls, config: RunConfig, hooks: RunHooks[Any] | None, session: Session | None = None
     ) -> RunEnv:
         limit = config.max_concurrent_tools
-        return cls(config, hooks, anyio.CapacityLimiter(limit) if limit else None, session)
+        env = cls(config, hooks, anyio.CapacityLimiter(limit) if limit else None, session)
+        env.tracing = RunTracing.for_run(config)
+        return env
 
     def model_for(self, agent: Agent[Any]) -> Model:
         """The model `agent` uses in this run (`RunConfig.model` wins over `Agent.model`)."""

@@ -13,6 +13,7 @@ from .._guardrails import InputGuardrail, InputGuardrailResult, OutputGuardrailR
 from .._state import RunState
 from ..exceptions import InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered
 from ..models.interface import ModelResponse
+from . import _lifecycle as lifecycle
 from ._boundary import first_error, is_cancellation
 from ._env import RunEnv
 
@@ -39,7 +40,7 @@ async def first_turn_response(
     blocking = [g for g in guardrails if not g.run_in_parallel]
     racing = [g for g in guardrails if g.run_in_parallel]
     if blocking:
-        await _check_input(state, blocking)
+        await _check_input(env, state, blocking)
     if not racing:
         return await call_model()
 
@@ -54,7 +55,7 @@ async def first_turn_response(
 
         async def guard() -> None:
             try:
-                await _check_input(state, racing)
+                await _check_input(env, state, racing)
             except BaseException as exc:  # a tripwire or a guardrail's error: stop the model too
                 if is_cancellation(exc):
                     raise
@@ -83,10 +84,13 @@ async def first_turn_response(
     return response[0]
 
 
-async def _check_input(state: RunState, guardrails: list[InputGuardrail[Any]]) -> None:
+async def _check_input(env: RunEnv, state: RunState, guardrails: list[InputGuardrail[Any]]) -> None:
     ctx = state.context_wrapper
     agent = state.current_agent
-    checks = [partial(g.run, agent, state.original_input, ctx) for g in guardrails]
+    checks = [
+        lifecycle.guarded(env, g.get_name(), partial(g.run, agent, state.original_input, ctx))
+        for g in guardrails
+    ]
     results = await _run_checks(checks)
     state.input_guardrail_results.extend(results)
     for result in results:
@@ -102,7 +106,10 @@ async def run_output_guardrails(
     if not guardrails:
         return
     ctx = state.context_wrapper
-    checks = [partial(g.run, ctx, agent, final_output) for g in guardrails]
+    checks = [
+        lifecycle.guarded(env, g.get_name(), partial(g.run, ctx, agent, final_output))
+        for g in guardrails
+    ]
     results = await _run_checks(checks)
     state.output_guardrail_results.extend(results)
     for result in results:

@@ -52,6 +52,7 @@ async def run_loop(env: RunEnv, state: RunState) -> RunResult:
             await agent.get_all_handoffs(ctx),
             env.config.tool_name_collision_policy,
         )
+        lifecycle.turn_start(env, state.current_turn, agent, tools, handoffs)
         model_call = partial(call_model, env, state, agent, tools, handoffs)
         if state.current_turn == 1:
             response = await first_turn_response(env, state, agent, model_call)

@@ -13,6 +13,7 @@ from .._result import RunResult
 from .._run_context import RunContextWrapper
 from .._state import RunState
 from ..sessions.base import Session
+from . import _lifecycle as lifecycle
 from ._boundary import check_input_items, check_run_args, public_errors, within
 from ._env import RunEnv
 from ._loop import run_loop
@@ -53,8 +54,10 @@ def prepare_run(
 async def drive_run(env: RunEnv, state: RunState) -> RunResult:
     """Run to the end under `run_timeout`, errors made public; then close what the run opened."""
     try:
-        with public_errors(state):
-            return await within(env.config.run_timeout, partial(run_loop, env, state))
+        with lifecycle.traced_run(env, state), public_errors(state):
+            result = await within(env.config.run_timeout, partial(run_loop, env, state))
+            result.trace = env.tracing.trace if env.tracing is not None else None
+            return result
     finally:
         await env.aclose()
     raise AssertionError("unreachable")  # pragma: no cover

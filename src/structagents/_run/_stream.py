@@ -76,4 +76,5 @@ async def _drive(
                 outcome.error = exc
         if outcome.scope.cancelled_caught:
             outcome.result = state.to_result(None)
+            outcome.result.trace = env.tracing.trace if env.tracing is not None else None
         outcome.is_complete = True

@@ -63,8 +63,9 @@ async def run_tools(
 
 
 async def _run_call(env: RunEnv, state: RunState, agent: Agent[Any], run: ToolRun) -> RunItem:
-    """One call, whatever its kind, in its own cancel scope (the timeout covers its guardrails):
-    input guardrails, start hook, the call, output guardrails; then the end hook.
+    """One call, whatever its kind, in its own cancel scope (the timeout covers its guardrails)
+    and its own function span: input guardrails, start hook, the call, output guardrails; then
+    the end hook.
 
     A rejecting input guardrail's message is the output and the tool's hooks do not fire."""
     tool_ctx = ToolContext.from_run_context(
@@ -76,22 +77,26 @@ async def _run_call(env: RunEnv, state: RunState, agent: Agent[Any], run: ToolRu
         run_config=env.config,
     )
     timeout = run.timeout_seconds or env.config.tool_timeout
-    deadline = anyio.current_time() + timeout if timeout else math.inf
-    started = False
-    with anyio.CancelScope(deadline=deadline) as scope:
-        guardrails = run.input_guardrails
-        output = await check_tool_input(state, guardrails, tool_ctx, agent) if guardrails else None
-        if output is None:
-            started = True
-            await lifecycle.tool_start(env, tool_ctx, agent, run.tool)
-            output = await run.invoke(tool_ctx)
-            if guardrails := run.output_guardrails:
-                output = await check_tool_output(state, guardrails, tool_ctx, agent, output)
-    # A sync tool's thread cannot be interrupted: past its deadline it is reported late.
-    if timeout and (scope.cancelled_caught or anyio.current_time() >= deadline):
-        output = await _timed_out(run, tool_ctx, timeout)
-    if started:
-        await lifecycle.tool_end(env, tool_ctx, agent, run.tool, output)
+    with lifecycle.function_span(env, run.tool_name, run.arguments, run.call_id) as span:
+        deadline = anyio.current_time() + timeout if timeout else math.inf
+        started = False
+        with anyio.CancelScope(deadline=deadline) as scope:
+            guardrails = run.input_guardrails
+            output = (
+                await check_tool_input(state, guardrails, tool_ctx, agent) if guardrails else None
+            )
+            if output is None:
+                started = True
+                await lifecycle.tool_start(env, tool_ctx, agent, run.tool)
+                output = await run.invoke(tool_ctx)
+                if guardrails := run.output_guardrails:
+                    output = await check_tool_output(state, guardrails, tool_ctx, agent, output)
+        # A sync tool's thread cannot be interrupted: past its deadline it is reported late.
+        if timeout and (scope.cancelled_caught or anyio.current_time() >= deadline):
+            lifecycle.tool_failed(span, "Tool timed out", {"timeout_seconds": timeout})
+            output = await _timed_out(run, tool_ctx, timeout)
+        if started:
+            await lifecycle.tool_end(env, tool_ctx, agent, run.tool, output, span)
     return run.output_item(agent, output)
 
 

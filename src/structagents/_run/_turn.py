@@ -25,7 +25,10 @@ from .._output_schema import output_schema_for
 from .._state import RunState
 from .._tools import FunctionTool, Tool
 from ..exceptions import ModelBehaviorError, UserError
-from ..models.interface import ModelResponse, ModelTracing
+from ..models.interface import ModelResponse
+from ..tracing.span_data import ResponseSpanData
+from ..tracing.spans import Span
+from ..tracing.util import time_iso
 from . import _lifecycle as lifecycle
 from ._env import RunEnv
 from ._model_retry import Attempt, call_with_retry
@@ -87,7 +90,6 @@ async def call_model(
         model_input, system_prompt = await _filtered_input(
             input_filter, ModelInputData(model_input, system_prompt), agent, ctx.context
         )
-    await lifecycle.llm_start(env, ctx, agent, system_prompt, model_input)
     args: tuple[Any, ...] = (
         system_prompt,
         model_input,
@@ -95,7 +97,7 @@ async def call_model(
         tools,
         output_schema_for(agent.output_type),
         handoffs,
-        ModelTracing.DISABLED,
+        lifecycle.model_tracing(env),
     )
     options: dict[str, Any] = {
         "previous_response_id": state.previous_response_id,
@@ -104,22 +106,27 @@ async def call_model(
     }
     events = env.events
 
-    async def request(attempt: Attempt) -> ModelResponse:
-        if events is None:
-            return await model.get_response(*args, **options)
-        stream = model.stream_response(*args, **options)
-        return await _streamed_response(events, stream, attempt, settings.preserve_raw_usage)
+    with lifecycle.model_call_span(env, agent, model, system_prompt, model_input) as span:
+        await lifecycle.llm_start(env, ctx, agent, system_prompt, model_input)
 
-    response = await call_with_retry(
-        request,
-        model,
-        settings,
-        stream=events is not None,
-        previous_response_id=state.previous_response_id,
-        conversation_id=state.conversation_id,
-    )
-    ctx.usage.add(response.usage)
-    await lifecycle.llm_end(env, ctx, agent, response)
+        async def request(attempt: Attempt) -> ModelResponse:
+            if events is None:
+                return await model.get_response(*args, **options)
+            stream = model.stream_response(*args, **options)
+            return await _streamed_response(
+                events, stream, attempt, settings.preserve_raw_usage, span
+            )
+
+        response = await call_with_retry(
+            request,
+            model,
+            settings,
+            stream=events is not None,
+            previous_response_id=state.previous_response_id,
+            conversation_id=state.conversation_id,
+        )
+        ctx.usage.add(response.usage)
+        await lifecycle.llm_end(env, ctx, agent, response, span)
     return response
 
 
@@ -145,15 +152,20 @@ async def _streamed_response(
     stream: AsyncIterator[dict[str, Any]],
     attempt: Attempt,
     preserve_raw_usage: bool | None,
+    span: Span[ResponseSpanData] | None,
 ) -> ModelResponse:
-    """Forward a model's stream events; the `response.completed` one is the reply."""
+    """Forward a model's stream events; the `response.completed` one is the reply. The span
+    (if any) records when the first delta arrived."""
     completed: dict[str, Any] | None = None
     try:
         async for event in stream:
             attempt.saw_event(event.get("type"))
             await events.raw(event)
-            if event.get("type") == "response.completed":
+            kind = event.get("type")
+            if kind == "response.completed":
                 completed = event.get("response")
+            elif span is not None and _is_first_delta(kind, span):
+                span.span_data.first_token_at = time_iso()
     finally:
         aclose = getattr(stream, "aclose", None)
         if aclose is not None:
@@ -164,6 +176,12 @@ async def _streamed_response(
     if preserve_raw_usage and isinstance(completed.get("usage"), dict):
         response.raw_usage = dict(completed["usage"])
     return response
+
+
+def _is_first_delta(kind: Any, span: Span[ResponseSpanData]) -> bool:
+    return (
+        span.span_data.first_token_at is None and isinstance(kind, str) and kind.endswith(".delta")
+    )
 
 
 def process_response(

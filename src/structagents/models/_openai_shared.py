@@ -20,6 +20,7 @@ from ..exceptions import (
     ModelRateLimitError,
     UserError,
 )
+from ..tracing._export_key import set_tracing_export_api_key
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -56,14 +57,20 @@ _defaults: dict[str, Any] = {"client": None, "key": None, "api": "responses"}
 _CLOSE_TIMEOUT = 5.0
 
 
-def set_default_openai_key(key: str) -> None:
-    """The API key for OpenAI clients structagents creates (instead of `OPENAI_API_KEY`)."""
+def set_default_openai_key(key: str, use_for_tracing: bool = True) -> None:
+    """The API key for OpenAI clients structagents creates (instead of `OPENAI_API_KEY`);
+    with `use_for_tracing`, also the key the (opt-in) OpenAI traces exporter sends with."""
     _defaults["key"] = key
+    if use_for_tracing:
+        set_tracing_export_api_key(key)
 
 
-def set_default_openai_client(client: AsyncOpenAI) -> None:
-    """Use `client` (any OpenAI-compatible base URL, retries, auth) for model names."""
+def set_default_openai_client(client: AsyncOpenAI, use_for_tracing: bool = True) -> None:
+    """Use `client` (any OpenAI-compatible base URL, retries, auth) for model names; with
+    `use_for_tracing`, its API key is also the (opt-in) OpenAI traces exporter's."""
     _defaults["client"] = client
+    if use_for_tracing:
+        set_tracing_export_api_key(client.api_key)
 
 
 def set_default_openai_api(api: Literal["responses", "chat_completions"]) -> None:
