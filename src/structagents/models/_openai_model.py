@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ._openai_retry import openai_retry_advice
 from ._openai_shared import create_client, extra_options, mapped_errors, stream_events
+from ._reply_shapes import parse_json
 from .interface import Model, ModelResponse, ModelTracing
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ class OpenAIModelBase(Model, abc.ABC):
 
     path: ClassVar[str]
     """The endpoint, relative to the client's base URL."""
+    api_name: ClassVar[str]
+    """How errors name the API ("The Responses API")."""
 
     def __init__(self, model: str, openai_client: AsyncOpenAI | None = None) -> None:
         self.model = model
@@ -91,9 +94,10 @@ class OpenAIModelBase(Model, abc.ABC):
             prompt=prompt, stream=False,
         )  # fmt: skip
         with mapped_errors():
-            data = await self.client.post(
-                self.path, body=body, cast_to=object, options=extra_options(model_settings)
+            raw = await self.client.post(
+                self.path, body=body, cast_to=bytes, options=extra_options(model_settings)
             )
+        data = parse_json(raw, self.api_name)
         response = self.parse_response(data)
         if model_settings.preserve_raw_usage and isinstance(data, dict):
             usage = data.get("usage")

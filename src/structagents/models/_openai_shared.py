@@ -6,6 +6,7 @@ The `openai` package is imported only here and only when a client is needed, so
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from .settings import ModelSettings
 
 __all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_REQUEST_TIMEOUT",
     "default_model",
     "plain_json",
     "create_client",
@@ -55,6 +58,13 @@ def default_model() -> str:
 
 _defaults: dict[str, Any] = {"client": None, "key": None, "api": "responses"}
 _CLOSE_TIMEOUT = 5.0
+
+DEFAULT_REQUEST_TIMEOUT = 120.0
+"""Seconds a client we create waits for each read (and write) of a request: a silent server
+fails the request after this, and after the SDK's 2 retries the run raises
+`ModelConnectionError`. (The SDK's own default is 600 s, about 30 minutes with its retries.)"""
+DEFAULT_CONNECT_TIMEOUT = 10.0
+"""Seconds a client we create waits for a connection to be established."""
 
 
 def set_default_openai_key(key: str, use_for_tracing: bool = True) -> None:
@@ -98,8 +108,11 @@ def create_client(
     max_retries: int | None = None,
     timeout: float | None = None,
 ) -> AsyncOpenAI:
-    """A new `AsyncOpenAI` client; a missing API key is a `UserError` that says what to set."""
-    from openai import AsyncOpenAI, OpenAIError
+    """A new `AsyncOpenAI` client; a missing API key is a `UserError` that says what to set.
+
+    Without `timeout`, requests time out after `DEFAULT_REQUEST_TIMEOUT` seconds of silence
+    (`DEFAULT_CONNECT_TIMEOUT` to connect)."""
+    from openai import AsyncOpenAI, OpenAIError, Timeout
 
     options: dict[str, Any] = {
         "api_key": api_key or _defaults["key"] or os.environ.get("OPENAI_API_KEY"),
@@ -109,8 +122,11 @@ def create_client(
     }
     if max_retries is not None:
         options["max_retries"] = max_retries
-    if timeout is not None:
-        options["timeout"] = timeout
+    options["timeout"] = (
+        Timeout(DEFAULT_REQUEST_TIMEOUT, connect=DEFAULT_CONNECT_TIMEOUT)
+        if timeout is None
+        else timeout
+    )
     try:
         return AsyncOpenAI(**options)
     except OpenAIError as exc:
@@ -183,6 +199,7 @@ def _json_event_stream() -> Any:
     The SDK's own stream leaves its reader generators unfinished when it stops at `[DONE]` or
     is closed early, which trio reports when they are garbage-collected."""
     from openai import APIConnectionError, APIError, APITimeoutError, AsyncStream
+    from pydantic_core import from_json
 
     request_errors, timeout_errors = _transport_errors()
 
@@ -195,8 +212,8 @@ def _json_event_stream() -> Any:
                     if sse.data.startswith("[DONE]"):
                         continue  # read to the end, so the connection can be reused
                     try:
-                        data = sse.json()
-                    except ValueError as exc:
+                        data = from_json(sse.data)
+                    except ValueError as exc:  # not JSON, or nested too deep
                         raise APIError(
                             f"The stream sent an event that is not JSON: {sse.data[:200]!r}",
                             self.response.request,
@@ -206,11 +223,16 @@ def _json_event_stream() -> Any:
                         message = data["error"].get("message") or "Error while streaming"
                         raise APIError(message, self.response.request, body=data["error"])
                     yield data
+            except UnicodeDecodeError as exc:
+                raise APIError(
+                    f"The stream is not UTF-8 text: {exc}", self.response.request, body=None
+                ) from exc
             except timeout_errors as exc:
                 raise APITimeoutError(request=self.response.request) from exc
             except request_errors as exc:
                 raise APIConnectionError(request=self.response.request) from exc
             finally:
+                await _run_out(raw)
                 await events.aclose()  # type: ignore[attr-defined]
                 await raw.aclose()
                 await self.response.aclose()
@@ -220,6 +242,18 @@ def _json_event_stream() -> Any:
             await self.response.aclose()
 
     return JSONEventStream
+
+
+async def _run_out(raw: AsyncIterator[bytes]) -> None:
+    """End the HTTP library's byte generators, left suspended when reading stops early.
+
+    The next read is cancelled at once, which finishes every generator below `raw` (closing
+    `raw` alone would leave the inner ones to the garbage collector, which trio reports).
+    Bytes already received are skipped."""
+    with anyio.CancelScope() as scope, contextlib.suppress(Exception):
+        scope.cancel()
+        async for _ in raw:
+            pass
 
 
 def plain_json(value: Any) -> Any:

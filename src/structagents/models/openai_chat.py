@@ -20,6 +20,7 @@ from ._openai_shared import (
     output_format,
     plain_json,
 )
+from ._reply_shapes import check_chat_chunk, check_chat_completion
 from .interface import ModelResponse
 
 if TYPE_CHECKING:
@@ -36,11 +37,15 @@ class OpenAIChatCompletionsModel(OpenAIModelBase):
     """A model served by a Chat Completions API (`POST /chat/completions`)."""
 
     path = "/chat/completions"
+    api_name = "The Chat Completions API"
     keeps_server_state = False
 
     def parse_response(self, data: object) -> ModelResponse:
         if not isinstance(data, dict):
-            raise ModelProviderError("The Chat Completions API did not return a JSON object.")
+            raise ModelProviderError(
+                "The Chat Completions API did not return a JSON object.", status_code=200, body=data
+            )
+        check_chat_completion(data)
         return ModelResponse(
             output=completion_output(data),
             usage=chat_usage(data.get("usage")),
@@ -52,7 +57,7 @@ class OpenAIChatCompletionsModel(OpenAIModelBase):
     ) -> AsyncGenerator[dict[str, Any], None]:
         assembler = ChatStreamAssembler()
         async for chunk in events:
-            for event in assembler.feed(chunk):
+            for event in assembler.feed(check_chat_chunk(chunk)):
                 yield event
         for event in assembler.finish():
             yield event

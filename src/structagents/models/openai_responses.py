@@ -19,6 +19,7 @@ from ._openai_shared import (
     output_format,
     plain_json,
 )
+from ._reply_shapes import check_response
 from .interface import ModelResponse
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ class OpenAIResponsesModel(OpenAIModelBase):
     """A model served by the OpenAI Responses API (`POST /responses`)."""
 
     path = "/responses"
+    api_name = "The Responses API"
 
     def parse_response(self, data: object) -> ModelResponse:
         return ModelResponse.from_response_json(_checked(data))
@@ -51,10 +53,17 @@ class OpenAIResponsesModel(OpenAIModelBase):
                 _raise_failed(event)
             if kind == "response.output_item.done" and isinstance(event.get("item"), dict):
                 done_items.append(event["item"])
-            elif kind == "response.completed" and done_items:
-                response = event.get("response") or {}
-                if not response.get("output"):  # some servers only stream the items
+            elif kind == "response.completed":
+                response = event.get("response")
+                if not isinstance(response, dict):
+                    raise ModelProviderError(
+                        "The Responses stream's response.completed event has no response object.",
+                        status_code=200,
+                        body=event,
+                    )
+                if done_items and not response.get("output"):  # some servers only stream items
                     event = {**event, "response": {**response, "output": done_items}}
+                check_response(event["response"])
             yield event
 
     def build_body(
@@ -143,10 +152,14 @@ def _tool_choice(choice: Any) -> Any:
 
 def _checked(data: object) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise ModelProviderError(f"The Responses API returned {type(data).__name__}, not JSON.")
+        raise ModelProviderError(
+            f"The Responses API returned {type(data).__name__}, not a JSON object.",
+            status_code=200,
+            body=data,
+        )
     if data.get("status") in ("failed", "incomplete") or data.get("error"):
         _raise_failed({"response": data})
-    return data
+    return check_response(data)
 
 
 def _raise_failed(event: dict[str, Any]) -> NoReturn:

@@ -60,11 +60,12 @@ class RecordedRequest:
 
 @dataclass(frozen=True)
 class Fault:
-    """A scripted failure; build one with `http_error`, `delay`, `cut_stream` or
-    `pause_stream`. Faults wrap a step (`then`), so they nest: `delay(1, then=cut_stream(...))`.
+    """A scripted failure; build one with `http_error`, `delay`, `cut_stream`,
+    `pause_stream` or `raw_body`. Faults wrap a step (`then`), so they nest:
+    `delay(1, then=cut_stream(...))`.
     """
 
-    kind: Literal["http_error", "delay", "cut_stream", "pause_stream"]
+    kind: Literal["http_error", "delay", "cut_stream", "pause_stream", "raw_body"]
     then: ModelStep | Fault | None = None
     status: int = 500
     message: str = ""
@@ -72,6 +73,7 @@ class Fault:
     headers: Mapping[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     after_events: int = 0
+    body: bytes = b""
 
     @classmethod
     def http_error(
@@ -84,6 +86,12 @@ class Fault:
     ) -> Fault:
         """Reply `status` with an OpenAI-style error body (`{"error": {"message", ...}}`)."""
         return cls("http_error", status=status, message=message, code=code, headers=headers or {})
+
+    @classmethod
+    def raw_body(cls, body: bytes) -> Fault:
+        """Reply 200 with `body` as it is (a malformed reply): as the `application/json` body
+        of a plain request, or as the `text/event-stream` body of a streamed one."""
+        return cls("raw_body", body=body)
 
     @classmethod
     def delay(cls, seconds: float, then: ModelStepResult | Fault) -> Fault:
@@ -121,6 +129,11 @@ class _ErrorReply:
     message: str
     code: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _RawReply:
+    body: bytes
 
 
 @dataclass(frozen=True)
@@ -327,6 +340,11 @@ class FakeOpenAIServer:
             await connection.send_json(reply.status, error, headers)
             return True
         is_streamed = bool(body.get("stream"))
+        if isinstance(reply, _RawReply):
+            kind = "text/event-stream; charset=utf-8" if is_streamed else "application/json"
+            headers = {"x-request-id": f"req_fake_{number}", "content-type": kind}
+            await connection.send_bytes(200, reply.body, headers)
+            return True
         if reply.cut_after is not None and not is_streamed:
             return False
         if reply.pause is not None and not is_streamed:
@@ -376,7 +394,7 @@ def _sse_frames(
 
 async def _resolve(
     step: ModelStep | Fault, make_call: Callable[[], ModelCall]
-) -> _ErrorReply | _OutputReply:
+) -> _ErrorReply | _RawReply | _OutputReply:
     """Follow faults, responders and waits down to the reply `step` stands for."""
     cut_after: int | None = None
     pause: tuple[int, float] | None = None
@@ -384,6 +402,8 @@ async def _resolve(
         if isinstance(step, Fault):
             if step.kind == "http_error":
                 return _ErrorReply(step.status, step.message, step.code, step.headers)
+            if step.kind == "raw_body":
+                return _RawReply(step.body)
             if step.kind == "delay":
                 await anyio.sleep(step.seconds)
             elif step.kind == "cut_stream":
@@ -483,11 +503,13 @@ class _HTTPConnection:
     ) -> None:
         """Send a whole JSON response in one write."""
         payload = json.dumps(body, separators=(",", ":")).encode()
-        head = {
-            "content-type": "application/json",
-            "content-length": str(len(payload)),
-            **(headers or {}),
-        }
+        await self.send_bytes(
+            status, payload, {"content-type": "application/json", **(headers or {})}
+        )
+
+    async def send_bytes(self, status: int, payload: bytes, headers: Mapping[str, str]) -> None:
+        """Send a whole response with `payload` as its body, in one write."""
+        head = {"content-length": str(len(payload)), **headers}
         data = self._send(h11.Response(status_code=status, headers=list(head.items())))
         data += self._send(h11.Data(data=payload)) + self._send(h11.EndOfMessage())
         await self._stream.send(data)
