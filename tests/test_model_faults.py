@@ -44,7 +44,6 @@ CHUNK = {"id": "chatcmpl-1", "object": "chat.completion.chunk"}
 COMPLETION = {"id": "chatcmpl-1", "object": "chat.completion"}
 
 
-
 def same(plain: bytes, streamed: bytes) -> dict[str, tuple[bytes, bytes]]:
     return {"resp": (plain, streamed), "chat": (plain, streamed)}
 
