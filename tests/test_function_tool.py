@@ -345,7 +345,9 @@ async def test_name_and_description_overrides_are_what_the_model_sees() -> None:
     model = call_then_answer("lookup", {"key": "k"})
     result = await Runner.run(Agent(name="a", model=model, tools=[internal_name]), "go")
     offered = model.calls[0].tools
-    assert [(t.name, t.description) for t in offered] == [("lookup", "Look a thing up.")]
+    assert [(t.name, getattr(t, "description", None)) for t in offered] == [
+        ("lookup", "Look a thing up.")
+    ]
     assert tool_outputs(result) == ["value of k"]
 
 

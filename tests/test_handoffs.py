@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from structagents import (
     Agent,
     AgentHooks,
+    FunctionTool,
     GuardrailFunctionOutput,
     HandoffCallItem,
     HandoffInputData,
@@ -403,6 +404,7 @@ async def test_agent_as_tool_runs_a_nested_run_and_adds_its_usage() -> None:
     assert orchestrator_model.calls[1].input[-1]["output"] == "Bonjour"
     assert (result.usage.requests, result.usage.total_tokens) == (3, 35)
     tool = orchestrator.tools[0]
+    assert isinstance(tool, FunctionTool)
     assert (tool.name, tool.description) == ("translate", "Translate to French.")
     assert tool.params_json_schema["required"] == ["input"]
 

@@ -8,12 +8,22 @@ from ._agent import Agent as Agent
 from ._agent import StopAtTools as StopAtTools
 from ._agent import ToolsToFinalOutputFunction as ToolsToFinalOutputFunction
 from ._agent import ToolsToFinalOutputResult as ToolsToFinalOutputResult
+from ._computer import AsyncComputer as AsyncComputer
+from ._computer import Button as Button
+from ._computer import Computer as Computer
+from ._computer import ComputerTool as ComputerTool
+from ._computer import ComputerToolSafetyCheckData as ComputerToolSafetyCheckData
+from ._computer import Environment as Environment
 from ._config import DEFAULT_MAX_TURNS as DEFAULT_MAX_TURNS
 from ._config import CallModelData as CallModelData
 from ._config import ModelInputData as ModelInputData
 from ._config import RunConfig as RunConfig
 from ._config import SessionInputCallback as SessionInputCallback
 from ._config import ToolExecutionConfig as ToolExecutionConfig
+from ._editor import ApplyPatchEditor as ApplyPatchEditor
+from ._editor import ApplyPatchOperation as ApplyPatchOperation
+from ._editor import ApplyPatchResult as ApplyPatchResult
+from ._editor import ApplyPatchTool as ApplyPatchTool
 from ._events import AgentUpdatedStreamEvent as AgentUpdatedStreamEvent
 from ._events import RawResponsesStreamEvent as RawResponsesStreamEvent
 from ._events import RunItemStreamEvent as RunItemStreamEvent
@@ -30,9 +40,20 @@ from ._handoffs import HandoffInputData as HandoffInputData
 from ._handoffs import handoff as handoff
 from ._hooks import AgentHooks as AgentHooks
 from ._hooks import RunHooks as RunHooks
+from ._hosted_tools import CodeInterpreterTool as CodeInterpreterTool
+from ._hosted_tools import FileSearchTool as FileSearchTool
+from ._hosted_tools import HostedMCPTool as HostedMCPTool
+from ._hosted_tools import ImageGenerationTool as ImageGenerationTool
+from ._hosted_tools import MCPToolApprovalFunction as MCPToolApprovalFunction
+from ._hosted_tools import MCPToolApprovalFunctionResult as MCPToolApprovalFunctionResult
+from ._hosted_tools import MCPToolApprovalRequest as MCPToolApprovalRequest
+from ._hosted_tools import WebSearchTool as WebSearchTool
 from ._items import HandoffCallItem as HandoffCallItem
 from ._items import HandoffOutputItem as HandoffOutputItem
 from ._items import ItemHelpers as ItemHelpers
+from ._items import MCPApprovalRequestItem as MCPApprovalRequestItem
+from ._items import MCPApprovalResponseItem as MCPApprovalResponseItem
+from ._items import MCPListToolsItem as MCPListToolsItem
 from ._items import MessageOutputItem as MessageOutputItem
 from ._items import ReasoningItem as ReasoningItem
 from ._items import RunItem as RunItem
@@ -57,6 +78,17 @@ from ._retry import retry_policies as retry_policies
 from ._run_context import RunContextWrapper as RunContextWrapper
 from ._run_context import ToolContext as ToolContext
 from ._runner import Runner as Runner
+from ._shell_tools import LocalShellCommandRequest as LocalShellCommandRequest
+from ._shell_tools import LocalShellExecutor as LocalShellExecutor
+from ._shell_tools import LocalShellTool as LocalShellTool
+from ._shell_tools import ShellActionRequest as ShellActionRequest
+from ._shell_tools import ShellCallData as ShellCallData
+from ._shell_tools import ShellCallOutcome as ShellCallOutcome
+from ._shell_tools import ShellCommandOutput as ShellCommandOutput
+from ._shell_tools import ShellCommandRequest as ShellCommandRequest
+from ._shell_tools import ShellExecutor as ShellExecutor
+from ._shell_tools import ShellResult as ShellResult
+from ._shell_tools import ShellTool as ShellTool
 from ._streaming import RunResultStreaming as RunResultStreaming
 from ._streaming import open_run as open_run
 from ._tool_guardrails import ToolGuardrailFunctionOutput as ToolGuardrailFunctionOutput
@@ -176,9 +208,21 @@ __all__ = [
     "AgentOutputSchema",
     "AgentUpdatedStreamEvent",
     "AgentsException",
+    "ApplyPatchEditor",
+    "ApplyPatchOperation",
+    "ApplyPatchResult",
+    "ApplyPatchTool",
+    "AsyncComputer",
+    "Button",
     "CallModelData",
+    "CodeInterpreterTool",
+    "Computer",
+    "ComputerTool",
+    "ComputerToolSafetyCheckData",
     "DEFAULT_MAX_TURNS",
     "DynamicPromptFunction",
+    "Environment",
+    "FileSearchTool",
     "FunctionTool",
     "FunctionToolResult",
     "GenerateDynamicPromptData",
@@ -187,10 +231,21 @@ __all__ = [
     "HandoffCallItem",
     "HandoffInputData",
     "HandoffOutputItem",
+    "HostedMCPTool",
+    "ImageGenerationTool",
     "InputGuardrail",
     "InputGuardrailResult",
     "InputGuardrailTripwireTriggered",
     "ItemHelpers",
+    "LocalShellCommandRequest",
+    "LocalShellExecutor",
+    "LocalShellTool",
+    "MCPApprovalRequestItem",
+    "MCPApprovalResponseItem",
+    "MCPListToolsItem",
+    "MCPToolApprovalFunction",
+    "MCPToolApprovalFunctionResult",
+    "MCPToolApprovalRequest",
     "MaxTurnsExceeded",
     "MemorySession",
     "OpenAIConversationsSession",
@@ -237,12 +292,20 @@ __all__ = [
     "RunResult",
     "RunResultStreaming",
     "RunTimeoutError",
-    "SessionWriteTimeoutError",
     "Runner",
     "SQLiteSession",
     "Session",
     "SessionInputCallback",
     "SessionSettings",
+    "SessionWriteTimeoutError",
+    "ShellActionRequest",
+    "ShellCallData",
+    "ShellCallOutcome",
+    "ShellCommandOutput",
+    "ShellCommandRequest",
+    "ShellExecutor",
+    "ShellResult",
+    "ShellTool",
     "StopAtTools",
     "StreamEvent",
     "TResponseInputItem",
@@ -267,6 +330,7 @@ __all__ = [
     "ToolsToFinalOutputResult",
     "Usage",
     "UserError",
+    "WebSearchTool",
     "default_tool_error_function",
     "function_tool",
     "handoff",

@@ -14,7 +14,7 @@ from ._hooks import AgentHooks
 from ._output_schema import check_output_type
 from ._prompts import DynamicPromptFunction, Prompt, resolve_prompt
 from ._run_context import RunContextWrapper, TContext
-from ._tools import FunctionTool, FunctionToolResult, Tool
+from ._tools import FunctionTool, FunctionToolResult, Tool, tool_types
 from .exceptions import UserError
 from .models.interface import Model
 from .models.settings import ModelSettings, coerce_model_settings
@@ -101,8 +101,9 @@ class Agent(Generic[TContext]):
         for attr in ("tools", "handoffs", "input_guardrails", "output_guardrails"):
             if not isinstance(getattr(self, attr), list):
                 raise UserError(f"Agent {self.name!r}: {attr} must be a list.")
+        kinds = tool_types()
         for tool in self.tools:
-            if not isinstance(tool, FunctionTool):
+            if not isinstance(tool, kinds):
                 raise UserError(
                     f"Agent {self.name!r}: {tool!r} is not a tool. Decorate functions with "
                     "@function_tool before putting them in tools=[...]."
@@ -142,9 +143,13 @@ class Agent(Generic[TContext]):
 
     async def get_all_tools(self, context: RunContextWrapper[TContext]) -> list[Tool]:
         """The tools enabled for this turn."""
-        if all(tool.is_enabled is True for tool in self.tools):
+        if all(getattr(tool, "is_enabled", True) is True for tool in self.tools):
             return self.tools
-        return [tool for tool in self.tools if await tool.enabled_for(context, self)]
+        return [
+            tool
+            for tool in self.tools
+            if not isinstance(tool, FunctionTool) or await tool.enabled_for(context, self)
+        ]
 
     async def get_all_handoffs(self, context: RunContextWrapper[TContext]) -> list[Handoff[Any]]:
         """The handoffs enabled for this turn (agents listed directly become `handoff(agent)`)."""

@@ -33,6 +33,7 @@ from . import (
     InputGuardrailTripwireTriggered,
     ModelResponse,
     Runner,
+    Tool,
     function_tool,
     input_guardrail,
 )
@@ -214,7 +215,7 @@ async def noop() -> str:
 
 
 def _agent(script: Script, tools: list[FunctionTool], **kwargs: Any) -> Agent[Any]:
-    return Agent(name="bench", model=LeanModel(script), tools=tools, **kwargs)
+    return Agent(name="bench", model=LeanModel(script), tools=list[Tool](tools), **kwargs)
 
 
 async def _timed_run(agent: Agent[Any], max_turns: int = 10) -> float:

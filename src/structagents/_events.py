@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 from ._items import (
     HandoffCallItem,
     HandoffOutputItem,
+    MCPApprovalRequestItem,
+    MCPApprovalResponseItem,
+    MCPListToolsItem,
     MessageOutputItem,
     ReasoningItem,
     RunItem,
@@ -34,6 +37,9 @@ RunItemEventName: TypeAlias = Literal[
     "tool_output",
     "reasoning_item_created",
     "tool_approval_requested",
+    "mcp_approval_requested",
+    "mcp_approval_response",
+    "mcp_list_tools",
 ]
 
 
@@ -71,6 +77,9 @@ _ITEM_EVENT_NAMES: dict[type[RunItem], RunItemEventName] = {
     ReasoningItem: "reasoning_item_created",
     HandoffCallItem: "handoff_requested",
     HandoffOutputItem: "handoff_occured",
+    MCPApprovalRequestItem: "mcp_approval_requested",
+    MCPApprovalResponseItem: "mcp_approval_response",
+    MCPListToolsItem: "mcp_list_tools",
 }
 
 

@@ -14,6 +14,9 @@ __all__ = [
     "HandoffCallItem",
     "HandoffOutputItem",
     "ItemHelpers",
+    "MCPApprovalRequestItem",
+    "MCPApprovalResponseItem",
+    "MCPListToolsItem",
     "MessageOutputItem",
     "ReasoningItem",
     "RunItem",
@@ -86,6 +89,27 @@ class ReasoningItem(RunItem):
     """A reasoning item from a reasoning model."""
 
     type: ClassVar[str] = "reasoning_item"
+
+
+@dataclass(eq=False)
+class MCPListToolsItem(RunItem):
+    """A hosted MCP server listed its tools (an `mcp_list_tools` item)."""
+
+    type: ClassVar[str] = "mcp_list_tools_item"
+
+
+@dataclass(eq=False)
+class MCPApprovalRequestItem(RunItem):
+    """A hosted MCP server asks to call one of its tools (an `mcp_approval_request` item)."""
+
+    type: ClassVar[str] = "mcp_approval_request_item"
+
+
+@dataclass(eq=False)
+class MCPApprovalResponseItem(RunItem):
+    """The answer to an MCP approval request (an `mcp_approval_response` item)."""
+
+    type: ClassVar[str] = "mcp_approval_response_item"
 
 
 class ItemHelpers:

@@ -18,7 +18,17 @@ from .exceptions import ModelBehaviorError, UserError
 
 if TYPE_CHECKING:
     from ._agent import Agent
+    from ._computer import ComputerTool
+    from ._editor import ApplyPatchTool
+    from ._hosted_tools import (
+        CodeInterpreterTool,
+        FileSearchTool,
+        HostedMCPTool,
+        ImageGenerationTool,
+        WebSearchTool,
+    )
     from ._items import RunItem
+    from ._shell_tools import LocalShellTool, ShellTool
     from ._tool_guardrails import ToolInputGuardrail, ToolOutputGuardrail
 
 __all__ = [
@@ -90,8 +100,40 @@ class FunctionTool:
         return await resolve_is_enabled(self.is_enabled, ctx, agent)
 
 
-Tool: TypeAlias = FunctionTool
-"""Any tool an agent can hold."""
+Tool: TypeAlias = (
+    "FunctionTool | FileSearchTool | WebSearchTool | ComputerTool[Any] | HostedMCPTool "
+    "| ShellTool | ApplyPatchTool | LocalShellTool | ImageGenerationTool | CodeInterpreterTool"
+)
+"""Any tool an agent can hold: function tools (run here), hosted tools (run by the service) and
+client-side built-ins (computer, shell, apply_patch: the service asks, your code runs them)."""
+
+
+@functools.cache
+def tool_types() -> tuple[type[Any], ...]:
+    """Every tool class an agent accepts."""
+    from ._computer import ComputerTool
+    from ._editor import ApplyPatchTool
+    from ._hosted_tools import (
+        CodeInterpreterTool,
+        FileSearchTool,
+        HostedMCPTool,
+        ImageGenerationTool,
+        WebSearchTool,
+    )
+    from ._shell_tools import LocalShellTool, ShellTool
+
+    return (
+        FunctionTool,
+        FileSearchTool,
+        WebSearchTool,
+        ComputerTool,
+        HostedMCPTool,
+        ShellTool,
+        ApplyPatchTool,
+        LocalShellTool,
+        ImageGenerationTool,
+        CodeInterpreterTool,
+    )
 
 
 @dataclass

@@ -3,7 +3,8 @@
 The tool phase (`_tool_exec`) runs every call the same way: its own cancel scope under the
 shared limiter, the timeout, guardrails, hooks. A kind only says which tool answers a call
 item, how to run it (`invoke`) and how its output goes back to the model (`output_item`).
-Adding a tool kind means adding a `ToolRun` subclass and registering it in `RUN_KINDS`.
+Adding a tool kind means adding a `ToolRun` subclass and registering it in
+`_tool_kinds.RUN_KINDS`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from .._agent import Agent
     from .._run_context import ToolContext
 
-__all__ = ["HOSTED_ITEMS", "RUN_KINDS", "FunctionToolRun", "ToolRun"]
+__all__ = ["FunctionToolRun", "ToolRun"]
 
 
 class ToolRun:
@@ -28,15 +29,21 @@ class ToolRun:
 
     tool_type: ClassVar[type[Any]]
     """The tool class that answers this kind of call item."""
+    has_hooks: ClassVar[bool] = True
+    """Whether `on_tool_start` / `on_tool_end` fire for this kind."""
 
-    def __init__(self, tool: Any, call: TResponseOutputItem, call_item: ToolCallItem) -> None:
+    def __init__(self, tool: Any, call: TResponseOutputItem, call_item: RunItem) -> None:
         self.tool = tool
         self.call = call
         self.call_item = call_item
 
     @classmethod
-    def for_call(cls, agent: Agent[Any], call: TResponseOutputItem, tools: list[Tool]) -> ToolRun:
-        """Match `call` to the agent's tool of this kind; none is a `ModelBehaviorError`."""
+    def for_call(
+        cls, agent: Agent[Any], call: TResponseOutputItem, tools: list[Tool]
+    ) -> ToolRun | RunItem:
+        """Match `call` to the agent's tool of this kind; none is a `ModelBehaviorError`.
+
+        A kind may return a plain run item instead when nothing is to run locally."""
         tool = next((t for t in tools if isinstance(t, cls.tool_type)), None)
         if tool is None:
             raise ModelBehaviorError(
@@ -129,12 +136,3 @@ class FunctionToolRun(ToolRun):
     def output_item(self, agent: Agent[Any], output: Any) -> RunItem:
         raw = ItemHelpers.tool_call_output_item(self.call["call_id"], output)
         return ToolCallOutputItem(agent, raw, output)
-
-
-RUN_KINDS: dict[str, type[ToolRun]] = {}
-"""Client-side call item types (other than `function_call`) and the kind that runs them."""
-
-
-HOSTED_ITEMS: dict[str, type[RunItem]] = {}
-"""Item types the provider produced by running a hosted tool itself: they only pass through
-into the run's items, events and history."""

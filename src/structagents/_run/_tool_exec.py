@@ -86,8 +86,9 @@ async def _run_call(env: RunEnv, state: RunState, agent: Agent[Any], run: ToolRu
                 await check_tool_input(state, guardrails, tool_ctx, agent) if guardrails else None
             )
             if output is None:
-                started = True
-                await lifecycle.tool_start(env, tool_ctx, agent, run.tool)
+                started = run.has_hooks
+                if started:
+                    await lifecycle.tool_start(env, tool_ctx, agent, run.tool)
                 output = await run.invoke(tool_ctx)
                 if guardrails := run.output_guardrails:
                     output = await check_tool_output(state, guardrails, tool_ctx, agent, output)

@@ -33,7 +33,8 @@ from . import _lifecycle as lifecycle
 from ._env import RunEnv
 from ._model_retry import Attempt, call_with_retry
 from ._sink import EventSink
-from ._tool_calls import HOSTED_ITEMS, RUN_KINDS, FunctionToolRun, ToolRun
+from ._tool_calls import FunctionToolRun, ToolRun
+from ._tool_kinds import HOSTED_ITEMS, RUN_KINDS
 
 __all__ = [
     "HandoffRun",
@@ -225,6 +226,9 @@ def process_response(
             processed.new_items.append(ReasoningItem(agent, item))
         elif isinstance(kind, str) and kind in RUN_KINDS:
             run = RUN_KINDS[kind].for_call(agent, item, tools)
+            if isinstance(run, RunItem):  # nothing to run here
+                processed.new_items.append(run)
+                continue
             processed.new_items.append(run.call_item)
             processed.tool_runs.append(run)
         elif isinstance(kind, str) and kind in HOSTED_ITEMS:

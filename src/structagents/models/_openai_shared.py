@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from .._handoffs import Handoff
     from .._output_schema import AgentOutputSchema
-    from .._tools import Tool
+    from .._tools import FunctionTool, Tool
     from .settings import ModelSettings
 
 __all__ = [
@@ -294,9 +294,24 @@ def merge_extras(body: dict[str, Any], settings: ModelSettings) -> dict[str, Any
     return body
 
 
-def function_schema_of(tool: Tool) -> tuple[str, str, dict[str, Any], bool]:
+def function_schema_of(tool: FunctionTool) -> tuple[str, str, dict[str, Any], bool]:
     """Name, description, parameters and strictness of a function tool."""
     return tool.name, tool.description, tool.params_json_schema, tool.strict_json_schema
+
+
+def function_tools_only(tools: list[Tool], model: str) -> list[FunctionTool]:
+    """`tools`, which must all be function tools: the others are Responses-API tools, so a
+    model on another API refuses them before any request."""
+    from .._tools import FunctionTool
+
+    for tool in tools:
+        if not isinstance(tool, FunctionTool):
+            raise UserError(
+                f"{type(tool).__name__} runs only with the OpenAI Responses API, and model "
+                f"{model!r} uses Chat Completions: use OpenAIResponsesModel (the default for "
+                "model names) or remove the tool."
+            )
+    return tools  # type: ignore[return-value]
 
 
 def handoff_schema_of(handoff: Handoff[Any]) -> tuple[str, str, dict[str, Any], bool]:

@@ -15,6 +15,7 @@ from ._chat_convert import ChatStreamAssembler, chat_usage, completion_output, i
 from ._openai_model import OpenAIModelBase
 from ._openai_shared import (
     function_schema_of,
+    function_tools_only,
     handoff_schema_of,
     merge_extras,
     output_format,
@@ -87,7 +88,9 @@ class OpenAIChatCompletionsModel(OpenAIModelBase):
             "model": self.model,
             "messages": items_to_messages(system_instructions, items),
         }
-        tool_specs = [_function_tool(*function_schema_of(t)) for t in tools]
+        tool_specs = [
+            _function_tool(*function_schema_of(t)) for t in function_tools_only(tools, self.model)
+        ]
         tool_specs += [_function_tool(*handoff_schema_of(h)) for h in handoffs]
         if tool_specs:
             body["tools"] = tool_specs

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from .._hosted_tools import FileSearchTool
+from .._tools import FunctionTool
 from ..exceptions import ModelProviderError
 from ._openai_model import OpenAIModelBase
 from ._openai_shared import (
@@ -84,7 +86,7 @@ class OpenAIResponsesModel(OpenAIModelBase):
         body: dict[str, Any] = {"model": self.model, "input": input}
         if system_instructions is not None:
             body["instructions"] = system_instructions
-        tool_specs = [_function_tool(*function_schema_of(t)) for t in tools]
+        tool_specs = [_tool_spec(t) for t in tools]
         tool_specs += [_function_tool(*handoff_schema_of(h)) for h in handoffs]
         if tool_specs:
             body["tools"] = tool_specs
@@ -109,7 +111,7 @@ class OpenAIResponsesModel(OpenAIModelBase):
             ("reasoning", plain_json(settings.reasoning)),
             ("metadata", settings.metadata),
             ("store", settings.store),
-            ("include", _include(settings)),
+            ("include", _include(settings, tools)),
             ("top_logprobs", settings.top_logprobs),
             ("prompt_cache_retention", settings.prompt_cache_retention),
             ("prompt_cache_options", settings.prompt_cache_options),
@@ -134,14 +136,26 @@ def _function_tool(
     }
 
 
-def _include(settings: ModelSettings) -> list[str] | None:
+def _tool_spec(tool: Tool) -> dict[str, Any]:
+    """A function tool's schema; any other kind of tool gives its own Responses tool spec."""
+    if isinstance(tool, FunctionTool):
+        return _function_tool(*function_schema_of(tool))
+    return tool.tool_spec()
+
+
+def _include(settings: ModelSettings, tools: list[Tool]) -> list[str] | None:
     include = list(settings.response_include or ())
+    for tool in tools:
+        if isinstance(tool, FileSearchTool) and tool.include_search_results:
+            include.append(_FILE_SEARCH_RESULTS)
+            break
     if settings.top_logprobs is not None and _LOGPROBS not in include:
         include.append(_LOGPROBS)  # without it the API returns no logprobs
     return include or None
 
 
 _LOGPROBS = "message.output_text.logprobs"
+_FILE_SEARCH_RESULTS = "file_search_call.results"
 
 
 def _tool_choice(choice: Any) -> Any:

@@ -103,7 +103,13 @@ def _normalise_item(item: dict[str, Any], default_id: str) -> dict[str, Any]:
         item.setdefault("summary", [])
     else:
         item.setdefault("id", f"item_{default_id}")
+        if kind in _CLIENT_CALLS:
+            item.setdefault("call_id", f"call_{default_id}")
+            item.setdefault("status", "completed")
     return item
+
+
+_CLIENT_CALLS = ("computer_call", "local_shell_call", "shell_call", "apply_patch_call")
 
 
 def _normalise_part(part: Mapping[str, Any]) -> dict[str, Any]:
