@@ -182,5 +182,5 @@ async def test_warn_policy_offers_one_of_the_colliding_tools(
     agent = Agent(name="A", model=model, tools=[_twin("t", "First."), _twin("t", "Second.")])
     with caplog.at_level(logging.WARNING, logger="structagents"):
         await Runner.run(agent, "hi", run_config=RunConfig(tool_name_collision_policy="warn"))
-    assert [t.description for t in model.calls[0].tools] == ["Second."]
+    assert [getattr(t, "description", None) for t in model.calls[0].tools] == ["Second."]
     assert "more than one tool named 't'" in caplog.text
