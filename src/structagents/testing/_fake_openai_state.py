@@ -64,7 +64,7 @@ class ServerState:
         self.compactions.extend(steps)
 
     def answer(self, method: str, target: str, body: Any) -> StateReply | None:
-        """The reply for a Conversations or compact request; None for any other path."""
+        """The reply for a Conversations, compact or traces-ingest request; None otherwise."""
         url = urlsplit(target)
         parts = url.path.strip("/").split("/")
         if parts[:1] == ["v1"]:
@@ -72,6 +72,8 @@ class ServerState:
         query = {key: values[-1] for key, values in parse_qs(url.query).items()}
         if parts == ["responses", "compact"] and method == "POST":
             return self._compact(body)
+        if parts == ["traces", "ingest"] and method == "POST":  # the traces exporter's endpoint
+            return StateReply(200, {})
         if parts[:1] != ["conversations"]:
             return None
         if len(parts) == 1 and method == "POST":
