@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic_core import to_json
 
+from ._tool_outputs import structured_tool_output
+
 if TYPE_CHECKING:
     from ._agent import Agent
 
@@ -172,7 +174,13 @@ class ItemHelpers:
 
     @classmethod
     def tool_call_output_item(cls, call_id: str, output: Any) -> TResponseInputItem:
-        """The `function_call_output` input item for a tool's result."""
+        """The `function_call_output` input item for a tool's result: rich outputs
+        (`ToolOutputText` / `ToolOutputImage` / `ToolOutputFileContent`, their dicts, or a list of
+        them) as content parts, anything else as text."""
+        if not isinstance(output, str):
+            parts = structured_tool_output(output)
+            if parts is not None:
+                return {"type": "function_call_output", "call_id": call_id, "output": parts}
         return {
             "type": "function_call_output",
             "call_id": call_id,
