@@ -24,6 +24,11 @@ from ._editor import ApplyPatchEditor as ApplyPatchEditor
 from ._editor import ApplyPatchOperation as ApplyPatchOperation
 from ._editor import ApplyPatchResult as ApplyPatchResult
 from ._editor import ApplyPatchTool as ApplyPatchTool
+from ._error_handlers import RunErrorData as RunErrorData
+from ._error_handlers import RunErrorHandler as RunErrorHandler
+from ._error_handlers import RunErrorHandlerInput as RunErrorHandlerInput
+from ._error_handlers import RunErrorHandlerResult as RunErrorHandlerResult
+from ._error_handlers import RunErrorHandlers as RunErrorHandlers
 from ._events import AgentUpdatedStreamEvent as AgentUpdatedStreamEvent
 from ._events import RawResponsesStreamEvent as RawResponsesStreamEvent
 from ._events import RunItemStreamEvent as RunItemStreamEvent
@@ -50,6 +55,7 @@ from ._hosted_tools import MCPToolApprovalRequest as MCPToolApprovalRequest
 from ._hosted_tools import WebSearchTool as WebSearchTool
 from ._items import HandoffCallItem as HandoffCallItem
 from ._items import HandoffOutputItem as HandoffOutputItem
+from ._items import InputItem as InputItem
 from ._items import ItemHelpers as ItemHelpers
 from ._items import MCPApprovalRequestItem as MCPApprovalRequestItem
 from ._items import MCPApprovalResponseItem as MCPApprovalResponseItem
@@ -57,6 +63,7 @@ from ._items import MCPListToolsItem as MCPListToolsItem
 from ._items import MessageOutputItem as MessageOutputItem
 from ._items import ReasoningItem as ReasoningItem
 from ._items import RunItem as RunItem
+from ._items import ToolApprovalItem as ToolApprovalItem
 from ._items import ToolCallItem as ToolCallItem
 from ._items import ToolCallOutputItem as ToolCallOutputItem
 from ._items import TResponseInputItem as TResponseInputItem
@@ -89,6 +96,7 @@ from ._shell_tools import ShellCommandRequest as ShellCommandRequest
 from ._shell_tools import ShellExecutor as ShellExecutor
 from ._shell_tools import ShellResult as ShellResult
 from ._shell_tools import ShellTool as ShellTool
+from ._state import RunState as RunState
 from ._streaming import RunResultStreaming as RunResultStreaming
 from ._streaming import open_run as open_run
 from ._tool_guardrails import ToolGuardrailFunctionOutput as ToolGuardrailFunctionOutput
@@ -120,6 +128,7 @@ from .exceptions import ModelBehaviorError as ModelBehaviorError
 from .exceptions import ModelConnectionError as ModelConnectionError
 from .exceptions import ModelProviderError as ModelProviderError
 from .exceptions import ModelRateLimitError as ModelRateLimitError
+from .exceptions import ModelRefusalError as ModelRefusalError
 from .exceptions import ModelTimeoutError as ModelTimeoutError
 from .exceptions import OutputGuardrailTripwireTriggered as OutputGuardrailTripwireTriggered
 from .exceptions import RunErrorDetails as RunErrorDetails
@@ -248,6 +257,7 @@ __all__ = [
     "InputGuardrail",
     "InputGuardrailResult",
     "InputGuardrailTripwireTriggered",
+    "InputItem",
     "ItemHelpers",
     "LocalShellCommandRequest",
     "LocalShellExecutor",
@@ -269,6 +279,7 @@ __all__ = [
     "ModelProvider",
     "ModelProviderError",
     "ModelRateLimitError",
+    "ModelRefusalError",
     "ModelResponse",
     "ModelRetryAdvice",
     "ModelRetryAdviceRequest",
@@ -299,12 +310,18 @@ __all__ = [
     "RetryPolicyContext",
     "RunConfig",
     "RunContextWrapper",
+    "RunErrorData",
     "RunErrorDetails",
+    "RunErrorHandler",
+    "RunErrorHandlerInput",
+    "RunErrorHandlerResult",
+    "RunErrorHandlers",
     "RunHooks",
     "RunItem",
     "RunItemStreamEvent",
     "RunResult",
     "RunResultStreaming",
+    "RunState",
     "RunTimeoutError",
     "Runner",
     "SQLiteSession",
@@ -331,6 +348,7 @@ __all__ = [
     "TResponseOutputItem",
     "TaskSpanData",
     "Tool",
+    "ToolApprovalItem",
     "ToolCallItem",
     "ToolCallOutputItem",
     "ToolContext",

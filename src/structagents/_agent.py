@@ -14,7 +14,7 @@ from ._hooks import AgentHooks
 from ._output_schema import check_output_type
 from ._prompts import DynamicPromptFunction, Prompt, resolve_prompt
 from ._run_context import RunContextWrapper, TContext
-from ._tools import FunctionTool, FunctionToolResult, Tool, tool_types
+from ._tools import FunctionTool, FunctionToolResult, NeedsApproval, Tool, tool_types
 from .exceptions import UserError
 from .models.interface import Model
 from .models.settings import ModelSettings, coerce_model_settings
@@ -170,13 +170,15 @@ class Agent(Generic[TContext]):
         hooks: RunHooks[TContext] | None = None,
         tool_input_guardrails: list[ToolInputGuardrail[Any]] | None = None,
         tool_output_guardrails: list[ToolOutputGuardrail[Any]] | None = None,
+        needs_approval: NeedsApproval = False,
     ) -> FunctionTool:
         """This agent as a tool another agent can call with `{"input": "..."}`.
 
         Each call is a nested run inside the calling tool's cancel scope, so cancelling the
         outer run cancels it; its usage is added to the outer run's. The tool's output is the
         nested run's final output (or what `custom_output_extractor` makes of its result).
-        Tool guardrails check its input and output as for any function tool.
+        Tool guardrails check its input and output, and `needs_approval` works, as for any
+        function tool.
         """
         from ._agent_tool import agent_as_tool
 
@@ -191,6 +193,7 @@ class Agent(Generic[TContext]):
             hooks=hooks,
             tool_input_guardrails=tool_input_guardrails,
             tool_output_guardrails=tool_output_guardrails,
+            needs_approval=needs_approval,
         )
 
 

@@ -12,8 +12,9 @@ from ._naming import function_style_name
 from ._result import RunResult
 from ._run_context import RunContextWrapper, ToolContext
 from ._runner import run_in_context
-from ._tools import FunctionTool, function_tool
+from ._tools import FunctionTool, NeedsApproval, function_tool
 from ._usage import Usage
+from .exceptions import UserError
 
 if TYPE_CHECKING:
     from ._agent import Agent
@@ -34,6 +35,7 @@ def agent_as_tool(
     hooks: RunHooks[Any] | None,
     tool_input_guardrails: list[ToolInputGuardrail[Any]] | None = None,
     tool_output_guardrails: list[ToolOutputGuardrail[Any]] | None = None,
+    needs_approval: NeedsApproval = False,
 ) -> FunctionTool:
     """See `Agent.as_tool`."""
     config = None if run_config is None else coerce_run_config(run_config)
@@ -56,16 +58,24 @@ def agent_as_tool(
             )
         finally:  # requests made count even when the nested run fails or is cancelled
             ctx.usage.add(usage)
+        if result.interruptions:
+            raise UserError(
+                f"Agent {agent.name!r}, used as a tool, paused for an approval: approvals inside "
+                "a nested run are not supported; set needs_approval on the as_tool() instead."
+            )
         if custom_output_extractor is None:
             return result.final_output
         output = custom_output_extractor(result)
         return await output if inspect.isawaitable(output) else output
 
-    return function_tool(
+    tool = function_tool(
         run_agent,
         name_override=tool_name or function_style_name(agent.name),
         description_override=tool_description or agent.handoff_description or "",
         is_enabled=is_enabled,
         tool_input_guardrails=tool_input_guardrails,
         tool_output_guardrails=tool_output_guardrails,
+        needs_approval=needs_approval,
     )
+    tool._agent_instance = agent
+    return tool

@@ -14,6 +14,7 @@ from ._items import (
     MessageOutputItem,
     ReasoningItem,
     RunItem,
+    ToolApprovalItem,
     ToolCallItem,
     ToolCallOutputItem,
 )
@@ -80,6 +81,7 @@ _ITEM_EVENT_NAMES: dict[type[RunItem], RunItemEventName] = {
     MCPApprovalRequestItem: "mcp_approval_requested",
     MCPApprovalResponseItem: "mcp_approval_response",
     MCPListToolsItem: "mcp_list_tools",
+    ToolApprovalItem: "tool_approval_requested",
 }
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import inspect
+import weakref
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias
 
 from pydantic import TypeAdapter, ValidationError
@@ -85,6 +86,10 @@ class Handoff(Generic[TContext]):
     nest_handoff_history: bool | None = None
     strict_json_schema: bool = True
     is_enabled: IsEnabled = True
+    _agent_ref: weakref.ReferenceType[Agent[Any]] | None = field(
+        default=None, init=False, repr=False
+    )
+    """The target agent when made by `handoff()` (lets a saved `RunState` find it by name)."""
 
     async def enabled_for(self, ctx: RunContextWrapper[Any], agent: Agent[Any]) -> bool:
         """Whether the model is offered this handoff in the current turn."""
@@ -147,7 +152,7 @@ def handoff(
                 await result
         return agent
 
-    return Handoff(
+    made: Handoff[TContext] = Handoff(
         tool_name=tool_name,
         tool_description=tool_description_override or Handoff.default_tool_description(agent),
         input_json_schema=schema,
@@ -157,3 +162,5 @@ def handoff(
         nest_handoff_history=nest_handoff_history,
         is_enabled=is_enabled,
     )
+    made._agent_ref = weakref.ref(agent)
+    return made

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic_core import to_json
 
 from ._tool_outputs import structured_tool_output
+from .exceptions import UserError
 
 if TYPE_CHECKING:
     from ._agent import Agent
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HandoffCallItem",
     "HandoffOutputItem",
+    "InputItem",
     "ItemHelpers",
     "MCPApprovalRequestItem",
     "MCPApprovalResponseItem",
@@ -24,6 +26,7 @@ __all__ = [
     "RunItem",
     "TResponseInputItem",
     "TResponseOutputItem",
+    "ToolApprovalItem",
     "ToolCallItem",
     "ToolCallOutputItem",
 ]
@@ -112,6 +115,53 @@ class MCPApprovalResponseItem(RunItem):
     """The answer to an MCP approval request (an `mcp_approval_response` item)."""
 
     type: ClassVar[str] = "mcp_approval_response_item"
+
+
+@dataclass(eq=False)
+class ToolApprovalItem(RunItem):
+    """A tool call waiting for a human's decision (`RunState.approve` / `reject`).
+
+    `raw_item` is the model's `function_call` item; the tool has not started. It is never sent
+    to the model: `to_input_item()` raises.
+    """
+
+    tool_name: str | None = None
+    type: ClassVar[str] = "tool_approval_item"
+
+    def __post_init__(self) -> None:
+        if self.tool_name is None:
+            name = self.raw_item.get("name")
+            self.tool_name = name if isinstance(name, str) else None
+
+    @property
+    def name(self) -> str | None:
+        """The tool's name."""
+        return self.tool_name
+
+    @property
+    def call_id(self) -> str | None:
+        """The id of the tool call waiting for approval."""
+        call_id = self.raw_item.get("call_id")
+        return call_id if isinstance(call_id, str) else None
+
+    @property
+    def arguments(self) -> str | None:
+        """The call's arguments, as the JSON text the model sent."""
+        arguments = self.raw_item.get("arguments")
+        return arguments if isinstance(arguments, str) else None
+
+    def to_input_item(self) -> TResponseInputItem:
+        raise UserError(
+            "A ToolApprovalItem is not model input: approve or reject it on the RunState and "
+            "resume the run with Runner.run(agent, state)."
+        )
+
+
+@dataclass(eq=False)
+class InputItem(RunItem):
+    """Input added to a paused run with `RunState.add_input`, given to the next model call."""
+
+    type: ClassVar[str] = "input_item"
 
 
 class ItemHelpers:

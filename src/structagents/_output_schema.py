@@ -62,6 +62,16 @@ class AgentOutputSchema:
             raise UserError("A plain text output type has no JSON schema.")
         return self._json_schema
 
+    def dump_json(self, value: Any) -> str:
+        """`value` as the JSON text a model would answer with (wrapped if need be); raises
+        `pydantic_core.PydanticSerializationError` for a value of another type."""
+        if self._adapter is None:
+            return str(value)
+        if self._is_wrapped:
+            inner = self._adapter.dump_python(value, mode="json", warnings="error")
+            return _WRAPPER_ADAPTER.dump_json({_WRAPPER_KEY: inner}).decode()
+        return self._adapter.dump_json(value, warnings="error").decode()
+
     def validate_json(self, text: str) -> Any:
         """Parse and validate the model's answer; raise `ModelBehaviorError` when it is invalid."""
         if self._adapter is None:

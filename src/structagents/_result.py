@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._items import ItemHelpers, RunItem, TResponseInputItem
+from ._items import ItemHelpers, RunItem, ToolApprovalItem, TResponseInputItem
 from ._run_context import RunContextWrapper
 from ._usage import Usage
+from .exceptions import UserError
 
 if TYPE_CHECKING:
     from ._agent import Agent
     from ._guardrails import InputGuardrailResult, OutputGuardrailResult
     from ._tool_guardrails import ToolInputGuardrailResult, ToolOutputGuardrailResult
+    from ._state import RunState
     from .models.interface import ModelResponse
     from .tracing.traces import Trace
 
@@ -27,6 +29,8 @@ class RunResult:
 
     `new_items` is everything the run produced in order; `raw_responses` has each model reply;
     `to_input_list()` is the input followed by the new items, ready for the next run.
+    A run that paused for approvals has `interruptions` (and `final_output` None):
+    `to_state()` is where it stopped, to approve or reject them and resume.
     """
 
     input: str | list[TResponseInputItem]
@@ -41,6 +45,15 @@ class RunResult:
     tool_output_guardrail_results: list[ToolOutputGuardrailResult] = field(default_factory=list)
     trace: Trace | None = field(default=None, repr=False)
     """The trace the run recorded into (`trace.trace_id`), or None when tracing was off."""
+    interruptions: list[ToolApprovalItem] = field(default_factory=list)
+    _state: RunState | None = field(default=None, repr=False)
+
+    def to_state(self) -> RunState:
+        """The run's `RunState`, to approve or reject `interruptions` and resume it with
+        `Runner.run(agent, state)`, or to save with `to_json()`."""
+        if self._state is None:
+            raise UserError("This RunResult was not made by a run, so it has no RunState.")
+        return self._state
 
     @property
     def usage(self) -> Usage:
@@ -63,7 +76,11 @@ class RunResult:
     def to_input_list(self) -> list[TResponseInputItem]:
         """The original input plus every new item, as input for a follow-up run."""
         items = ItemHelpers.input_to_new_input_list(self.input)
-        items.extend(item.to_input_item() for item in self.new_items)
+        items.extend(
+            item.to_input_item()
+            for item in self.new_items
+            if not isinstance(item, ToolApprovalItem)
+        )
         return items
 
     def __str__(self) -> str:

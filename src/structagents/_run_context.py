@@ -8,25 +8,120 @@ from typing import TYPE_CHECKING, Any, Generic
 from typing_extensions import TypeVar
 
 from ._usage import Usage
+from .exceptions import UserError
 
 if TYPE_CHECKING:
     from ._agent import Agent
     from ._config import RunConfig
+    from ._items import ToolApprovalItem
 
-__all__ = ["RunContextWrapper", "TContext", "ToolContext"]
+__all__ = ["ApprovalRecord", "RunContextWrapper", "TContext", "ToolContext"]
 
 TContext = TypeVar("TContext", default=Any)
 
 
 @dataclass(eq=False)
+class ApprovalRecord:
+    """The decisions taken for one tool: per call id, or for every call (`True`)."""
+
+    approved: bool | list[str] = field(default_factory=list)
+    rejected: bool | list[str] = field(default_factory=list)
+    rejection_messages: dict[str, str] = field(default_factory=dict)
+    sticky_rejection_message: str | None = None
+
+
+@dataclass(eq=False)
 class RunContextWrapper(Generic[TContext]):
-    """Wraps the `context` you passed to `Runner.run`, plus the run's live `usage`.
+    """Wraps the `context` you passed to `Runner.run`, plus the run's live `usage` and the
+    approval decisions taken for its tool calls (`approve_tool` / `reject_tool`).
 
     structagents never reads or copies your context object; it only hands it back to your code.
     """
 
     context: TContext
     usage: Usage = field(default_factory=Usage)
+    _approvals: dict[str, ApprovalRecord] = field(default_factory=dict, init=False, repr=False)
+    _pending_approvals: dict[str, ToolApprovalItem] | None = field(
+        default=None, init=False, repr=False
+    )
+    """The calls an interrupted run waits for, by call id; decisions must name one of them."""
+
+    def approve_tool(self, approval_item: ToolApprovalItem, always_approve: bool = False) -> None:
+        """Let this call run; with `always_approve`, every later call of the tool in this run."""
+        name, call_id = self._decided(approval_item)
+        record = self._approvals.setdefault(name, ApprovalRecord())
+        if always_approve:
+            record.approved, record.rejected = True, []
+            record.sticky_rejection_message = None
+        else:
+            if isinstance(record.approved, list) and call_id not in record.approved:
+                record.approved.append(call_id)
+            if isinstance(record.rejected, list) and call_id in record.rejected:
+                record.rejected.remove(call_id)
+        record.rejection_messages.pop(call_id, None)
+
+    def reject_tool(
+        self,
+        approval_item: ToolApprovalItem,
+        always_reject: bool = False,
+        rejection_message: str | None = None,
+    ) -> None:
+        """Refuse this call (the model is told so, with `rejection_message` if given); with
+        `always_reject`, every later call of the tool in this run."""
+        name, call_id = self._decided(approval_item)
+        record = self._approvals.setdefault(name, ApprovalRecord())
+        if always_reject:
+            record.rejected, record.approved = True, []
+            record.sticky_rejection_message = rejection_message
+        else:
+            if isinstance(record.rejected, list) and call_id not in record.rejected:
+                record.rejected.append(call_id)
+            if isinstance(record.approved, list) and call_id in record.approved:
+                record.approved.remove(call_id)
+        if rejection_message is not None:
+            record.rejection_messages[call_id] = rejection_message
+        else:
+            record.rejection_messages.pop(call_id, None)
+
+    def is_tool_approved(self, tool_name: str, call_id: str) -> bool | None:
+        """True (approved), False (rejected) or None (not decided yet) for one call."""
+        record = self._approvals.get(tool_name)
+        if record is None:
+            return None
+        if isinstance(record.approved, list) and call_id in record.approved:
+            return True
+        if isinstance(record.rejected, list) and call_id in record.rejected:
+            return False
+        if record.approved is True:
+            return True
+        if record.rejected is True:
+            return False
+        return None
+
+    def get_rejection_message(self, tool_name: str, call_id: str) -> str | None:
+        """The message given when this call was rejected, if any."""
+        record = self._approvals.get(tool_name)
+        if record is None:
+            return None
+        return record.rejection_messages.get(call_id, record.sticky_rejection_message)
+
+    def _decided(self, item: ToolApprovalItem) -> tuple[str, str]:
+        name, call_id = item.tool_name, item.call_id
+        pending = self._pending_approvals
+        if name is None or call_id is None:
+            raise UserError(
+                "This ToolApprovalItem names no tool or call id; approve or reject the items in "
+                "result.interruptions (or state.get_interruptions())."
+            )
+        if pending is not None:
+            waiting = pending.get(call_id)
+            if waiting is None or waiting.tool_name != name:
+                raise UserError(
+                    f"Tool call {call_id!r} ({name}) is not one of this run's pending approvals "
+                    f"({sorted(pending) or 'none'}); decide only on the items in "
+                    "state.get_interruptions()."
+                )
+        return name, call_id
 
 
 @dataclass(eq=False)
@@ -50,8 +145,8 @@ class ToolContext(RunContextWrapper[TContext]):
         agent: Agent[Any] | None = None,
         run_config: RunConfig | None = None,
     ) -> ToolContext[TContext]:
-        """Make the context for one tool call; its `usage` is the run's usage."""
-        return cls(
+        """Make the context for one tool call; its `usage` and approvals are the run's."""
+        tool_ctx = cls(
             run_context.context,
             run_context.usage,
             tool_name,
@@ -60,3 +155,5 @@ class ToolContext(RunContextWrapper[TContext]):
             agent,
             run_config,
         )
+        tool_ctx._approvals = run_context._approvals
+        return tool_ctx

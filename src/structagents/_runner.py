@@ -10,11 +10,13 @@ import anyio
 
 from ._agent import Agent
 from ._config import DEFAULT_MAX_TURNS, RunConfig
+from ._error_handlers import RunErrorHandlers
 from ._hooks import RunHooks
 from ._items import TResponseInputItem
 from ._result import RunResult
 from ._run._start import drive_run, prepare_run
 from ._run_context import RunContextWrapper, TContext
+from ._state import RunState
 from ._streaming import RunResultStreaming
 from .exceptions import UserError
 from .sessions.base import Session
@@ -35,18 +37,22 @@ class Runner:
     async def run(
         cls,
         starting_agent: Agent[TContext],
-        input: str | list[TResponseInputItem],
+        input: str | list[TResponseInputItem] | RunState,
         *,
         context: TContext | None = None,
         max_turns: int = DEFAULT_MAX_TURNS,
         hooks: RunHooks[TContext] | None = None,
         run_config: RunConfig | dict[str, Any] | None = None,
+        error_handlers: RunErrorHandlers[TContext] | None = None,
         previous_response_id: str | None = None,
         auto_previous_response_id: bool = False,
         conversation_id: str | None = None,
         session: Session | None = None,
     ) -> RunResult:
-        """Run `starting_agent` on `input` until it produces a final output.
+        """Run `starting_agent` on `input` until it produces a final output, or until a tool
+        call waits for approval (`result.interruptions`). `input` may be a `RunState`
+        (`result.to_state()`, `e.run_state`, `RunState.from_json`) to resume; a `max_turns`
+        other than the default then replaces the state's limit.
 
         Raises `MaxTurnsExceeded`, `InputGuardrailTripwireTriggered`,
         `OutputGuardrailTripwireTriggered`, `ModelBehaviorError`, `RunTimeoutError`, or your own
@@ -60,6 +66,7 @@ class Runner:
             max_turns=max_turns,
             hooks=hooks,
             run_config=run_config,
+            error_handlers=error_handlers,
             previous_response_id=previous_response_id,
             auto_previous_response_id=auto_previous_response_id,
             conversation_id=conversation_id,
@@ -70,12 +77,13 @@ class Runner:
     def run_streamed(
         cls,
         starting_agent: Agent[TContext],
-        input: str | list[TResponseInputItem],
+        input: str | list[TResponseInputItem] | RunState,
         *,
         context: TContext | None = None,
         max_turns: int = DEFAULT_MAX_TURNS,
         hooks: RunHooks[TContext] | None = None,
         run_config: RunConfig | dict[str, Any] | None = None,
+        error_handlers: RunErrorHandlers[TContext] | None = None,
         previous_response_id: str | None = None,
         auto_previous_response_id: bool = False,
         conversation_id: str | None = None,
@@ -97,6 +105,7 @@ class Runner:
             max_turns=max_turns,
             hooks=hooks,
             run_config=run_config,
+            error_handlers=error_handlers,
             previous_response_id=previous_response_id,
             auto_previous_response_id=auto_previous_response_id,
             conversation_id=conversation_id,
@@ -107,12 +116,13 @@ class Runner:
     def run_sync(
         cls,
         starting_agent: Agent[TContext],
-        input: str | list[TResponseInputItem],
+        input: str | list[TResponseInputItem] | RunState,
         *,
         context: TContext | None = None,
         max_turns: int = DEFAULT_MAX_TURNS,
         hooks: RunHooks[TContext] | None = None,
         run_config: RunConfig | dict[str, Any] | None = None,
+        error_handlers: RunErrorHandlers[TContext] | None = None,
         previous_response_id: str | None = None,
         auto_previous_response_id: bool = False,
         conversation_id: str | None = None,
@@ -147,6 +157,7 @@ class Runner:
             max_turns=max_turns,
             hooks=hooks,
             run_config=run_config,
+            error_handlers=error_handlers,
             previous_response_id=previous_response_id,
             auto_previous_response_id=auto_previous_response_id,
             conversation_id=conversation_id,
@@ -157,12 +168,13 @@ class Runner:
 
 async def run_in_context(
     starting_agent: Agent[Any],
-    input: str | list[TResponseInputItem],
+    input: str | list[TResponseInputItem] | RunState,
     context_wrapper: RunContextWrapper[Any],
     *,
     max_turns: int,
     hooks: RunHooks[Any] | None,
     run_config: RunConfig | dict[str, Any] | None,
+    error_handlers: RunErrorHandlers[Any] | None = None,
     previous_response_id: str | None = None,
     auto_previous_response_id: bool = False,
     conversation_id: str | None = None,
@@ -180,6 +192,7 @@ async def run_in_context(
         auto_previous_response_id=auto_previous_response_id,
         conversation_id=conversation_id,
         session=session,
+        error_handlers=error_handlers,
     )
     return await drive_run(env, state)
 

@@ -1,15 +1,19 @@
-"""Everything the run loop carries from one turn to the next, in one plain object.
+"""`RunState`: everything a run carries from one turn to the next, in one plain object.
 
-This is the seam for resumable runs: a run can stop between turns and continue from it.
+A run can stop between turns (`MaxTurnsExceeded`, `cancel(mode="after_turn")`) or at a tool
+call waiting for approval, and continue from its state, here or (through `to_json`) in another
+process: `Runner.run(agent, state)`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._items import ItemHelpers, RunItem, TResponseInputItem
+from typing_extensions import Self
+
+from ._items import InputItem, ItemHelpers, RunItem, ToolApprovalItem, TResponseInputItem
 from ._result import RunResult
 from ._run_context import RunContextWrapper
 from .exceptions import RunErrorDetails, UserError
@@ -18,17 +22,45 @@ if TYPE_CHECKING:
     from ._agent import Agent
     from ._guardrails import InputGuardrailResult, OutputGuardrailResult
     from ._tool_guardrails import ToolInputGuardrailResult, ToolOutputGuardrailResult
+    from ._run._tool_calls import ToolRun
+    from ._run._turn import HandoffRun
     from .models.interface import ModelResponse
 
-__all__ = ["RunState"]
+__all__ = ["ContextDeserializer", "ContextSerializer", "PendingTurn", "RunState"]
+
+ContextSerializer = Callable[[Any], Any]
+"""Turns your context object into JSON-ready data for `RunState.to_json`."""
+ContextDeserializer = Callable[[Any], Any]
+"""Rebuilds your context object from what the `ContextSerializer` made."""
+
+
+@dataclass(eq=False)
+class PendingTurn:
+    """A turn stopped in its tool phase: some calls wait for a human's decision.
+
+    The turn's items start at `generated_items[turn_start]`; `outputs` holds the outputs of the
+    calls already done, by call id.
+    """
+
+    tool_runs: list[ToolRun]
+    handoff_runs: list[HandoffRun]
+    turn_start: int
+    outputs: dict[str, RunItem] = field(default_factory=dict)
+    interruptions: list[ToolApprovalItem] = field(default_factory=list)
+
+    def waiting_runs(self) -> list[ToolRun]:
+        """The calls of the turn that have no output yet, in the model's order."""
+        return [run for run in self.tool_runs if run.call["call_id"] not in self.outputs]
 
 
 @dataclass(eq=False)
 class RunState:
-    """The run so far: current agent, turn, items, responses, usage and guardrail results.
+    """The run so far: current agent, turn, items, responses, usage and guardrail results,
+    plus the tool calls waiting for approval when the run was interrupted.
 
     `history` is the model input: the original input followed by every generated item. It grows
-    by appending, so per-turn bookkeeping never rescans it.
+    by appending, so per-turn bookkeeping never rescans it. Resuming a state continues the run
+    in place: the state then follows the resumed run.
     """
 
     current_agent: Agent[Any]
@@ -60,6 +92,16 @@ class RunState:
     items_base: int = 0
     tool_use_agents: set[str] = field(default_factory=set)
     """Names of the agents that called a tool in this run (`Agent.reset_tool_choice`)."""
+    interruption: PendingTurn | None = None
+    """The turn waiting for approvals, when the run was interrupted."""
+    pending_input: list[TResponseInputItem] = field(default_factory=list)
+    """Input from `add_input`, given to the next model call."""
+    in_turn: bool = False
+    """A turn has started and not completed (nor paused for approvals)."""
+    final_output: Any = None
+    finished: bool = False
+    """The run ended with a final output; such a state cannot be resumed."""
+    _running: bool = field(default=False, repr=False)
 
     @classmethod
     def start(
@@ -90,6 +132,154 @@ class RunState:
             history=(history := ItemHelpers.input_to_new_input_list(input)),
             history_base=len(history),
         )
+
+    # -- the public API: interruptions, decisions, added input, JSON --------------------------
+
+    @property
+    def context(self) -> RunContextWrapper[Any]:
+        """The run's context wrapper (it also keeps the approval decisions)."""
+        return self.context_wrapper
+
+    def get_interruptions(self) -> list[ToolApprovalItem]:
+        """The tool calls waiting for a decision (empty unless the run was interrupted)."""
+        return list(self.interruption.interruptions) if self.interruption else []
+
+    def approve(self, approval_item: ToolApprovalItem, always_approve: bool = False) -> None:
+        """Let this call run when the run resumes; with `always_approve`, also every later call
+        of the same tool in this run."""
+        self._require_interrupted("approve")
+        self.context_wrapper.approve_tool(approval_item, always_approve=always_approve)
+
+    def reject(
+        self,
+        approval_item: ToolApprovalItem,
+        always_reject: bool = False,
+        *,
+        rejection_message: str | None = None,
+    ) -> None:
+        """Refuse this call: the model receives `rejection_message` (else a default) as its
+        output. With `always_reject`, every later call of the same tool is refused too."""
+        self._require_interrupted("reject")
+        self.context_wrapper.reject_tool(
+            approval_item, always_reject=always_reject, rejection_message=rejection_message
+        )
+
+    def add_input(self, input: str | list[TResponseInputItem]) -> None:
+        """Add input (a user message, or items) that the next model call of the resumed run
+        receives after everything so far. It is written to the session with that turn."""
+        self.check_resumable()
+        if self.interruption is not None and _tools_may_end_run(self):
+            raise UserError(
+                "This run is waiting on tool calls whose results may end it (its agent's "
+                "tool_use_behavior), so no model call may follow: resume it first."
+            )
+        self.pending_input.extend(ItemHelpers.input_to_new_input_list(input))
+
+    def to_json(self, *, context_serializer: ContextSerializer | None = None) -> dict[str, Any]:
+        """The state as plain JSON data (see the README for the format). Your context object is
+        only included through `context_serializer(context) -> JSON data`."""
+        from ._state_json import state_to_json
+
+        return state_to_json(self, context_serializer)
+
+    def to_string(self, *, context_serializer: ContextSerializer | None = None) -> str:
+        """`to_json()` as a JSON string."""
+        from ._state_json import dumps
+
+        return dumps(self.to_json(context_serializer=context_serializer))
+
+    @classmethod
+    def from_json(
+        cls,
+        starting_agent: Agent[Any],
+        state_json: Mapping[str, Any],
+        *,
+        context_override: Any = None,
+        context_deserializer: ContextDeserializer | None = None,
+    ) -> RunState:
+        """Rebuild a state saved with `to_json`. Agents are found by name among
+        `starting_agent`, its handoffs and its agents-as-tools (recursively). The context is
+        `context_override` (a context object or a `RunContextWrapper`) if given, else
+        `context_deserializer(saved data)`. Returns the state; it may also be awaited."""
+        from ._state_json import state_from_json
+
+        return state_from_json(
+            cls, starting_agent, state_json, context_override, context_deserializer
+        )
+
+    @classmethod
+    def from_string(
+        cls,
+        starting_agent: Agent[Any],
+        state_string: str | bytes,
+        *,
+        context_override: Any = None,
+        context_deserializer: ContextDeserializer | None = None,
+    ) -> RunState:
+        """`from_json` for a string made by `to_string`."""
+        from ._state_json import loads
+
+        return cls.from_json(
+            starting_agent,
+            loads(state_string),
+            context_override=context_override,
+            context_deserializer=context_deserializer,
+        )
+
+    def __await__(self) -> Generator[Any, None, Self]:
+        """`await RunState.from_json(...)` works as in the reference SDK: it is the state."""
+        yield from ()
+        return self
+
+    # -- resuming -----------------------------------------------------------------------------
+
+    def check_resumable(self) -> None:
+        """Raise `UserError` unless a run can continue from this state."""
+        if self.finished:
+            raise UserError(
+                "This RunState is from a run that already finished with a final output; "
+                "start a new run instead (e.g. with result.to_input_list() plus new input)."
+            )
+        if self._running:
+            raise UserError(
+                "This RunState is being resumed by another run right now; a state continues "
+                "one run at a time (save it with to_json() to fork it)."
+            )
+        if self.in_turn and self.interruption is None:
+            raise UserError(
+                "This RunState stopped in the middle of a turn (the run failed or was cancelled "
+                "there), so its history is incomplete; it cannot be resumed."
+            )
+
+    def claim(self) -> None:
+        """Mark the state as being run (released by `release`)."""
+        self.check_resumable()
+        self._running = True
+
+    def release(self) -> None:
+        self._running = False
+
+    def pause(self, turn: PendingTurn) -> None:
+        """Stop the run at `turn`: its `interruptions` wait for decisions."""
+        self.interruption = turn
+        self.context_wrapper._pending_approvals = {
+            item.raw_item["call_id"]: item for item in turn.interruptions
+        }
+
+    def unpause(self) -> None:
+        """Every call of the interrupted turn has its output: the turn goes on."""
+        self.interruption = None
+        self.context_wrapper._pending_approvals = None
+
+    def admit_pending_input(self) -> None:
+        """Put input from `add_input` into the history, just before a model call."""
+        if self.pending_input:
+            agent = self.current_agent
+            self.add_items([InputItem(agent, item) for item in self.pending_input])
+            self.session_input.extend(self.pending_input)
+            self.pending_input = []
+
+    # -- turn bookkeeping ---------------------------------------------------------------------
 
     def add_items(self, items: Iterable[RunItem]) -> None:
         """Record items the run produced, in order."""
@@ -134,18 +324,21 @@ class RunState:
         return items
 
     def to_result(self, final_output: Any) -> RunResult:
-        """The `RunResult` of a run that ended with `final_output`."""
+        """The `RunResult` of a run that ended (or paused) here."""
+        interruptions = self.get_interruptions()
         return RunResult(
             input=self.original_input,
-            new_items=self.generated_items,
-            raw_responses=self.model_responses,
+            new_items=[*self.generated_items, *interruptions],
+            raw_responses=list(self.model_responses),
             final_output=final_output,
             last_agent=self.current_agent,
             context_wrapper=self.context_wrapper,
-            input_guardrail_results=self.input_guardrail_results,
-            output_guardrail_results=self.output_guardrail_results,
-            tool_input_guardrail_results=self.tool_input_guardrail_results,
-            tool_output_guardrail_results=self.tool_output_guardrail_results,
+            input_guardrail_results=list(self.input_guardrail_results),
+            output_guardrail_results=list(self.output_guardrail_results),
+            tool_input_guardrail_results=list(self.tool_input_guardrail_results),
+            tool_output_guardrail_results=list(self.tool_output_guardrail_results),
+            interruptions=interruptions,
+            _state=self,
         )
 
     def error_details(self) -> RunErrorDetails:
@@ -159,3 +352,33 @@ class RunState:
             input_guardrail_results=list(self.input_guardrail_results),
             output_guardrail_results=list(self.output_guardrail_results),
         )
+
+    def _require_interrupted(self, verb: str) -> None:
+        if self.interruption is None:
+            raise UserError(
+                f"Nothing to {verb}: this RunState is not waiting for any approval "
+                "(state.get_interruptions() is empty)."
+            )
+
+    def __repr__(self) -> str:
+        status = (
+            "finished"
+            if self.finished
+            else f"{len(self.interruption.interruptions)} interruption(s)"
+            if self.interruption
+            else "between turns"
+        )
+        return (
+            f"<RunState agent={self.current_agent.name!r} turn={self.current_turn}/"
+            f"{self.max_turns} items={len(self.generated_items)} {status}>"
+        )
+
+
+def _tools_may_end_run(state: RunState) -> bool:
+    behavior = state.current_agent.tool_use_behavior
+    if behavior == "run_llm_again":
+        return False
+    if isinstance(behavior, dict):
+        waiting = {item.tool_name for item in state.get_interruptions()}
+        return bool(waiting & set(behavior.get("stop_at_tool_names", ())))
+    return True

@@ -13,15 +13,17 @@ from typing_extensions import Self
 
 from ._agent import Agent
 from ._config import DEFAULT_MAX_TURNS, RunConfig
+from ._error_handlers import RunErrorHandlers
 from ._events import StreamEvent
 from ._guardrails import InputGuardrailResult, OutputGuardrailResult
 from ._hooks import RunHooks
-from ._items import RunItem, TResponseInputItem
+from ._items import RunItem, ToolApprovalItem, TResponseInputItem
 from ._result import RunResult
 from ._run._start import prepare_run
 from ._run._stream import RunOutcome, stream_run
 from ._run_context import RunContextWrapper, TContext
 from ._tool_guardrails import ToolInputGuardrailResult, ToolOutputGuardrailResult
+from ._state import RunState
 from ._usage import Usage
 from .exceptions import UserError
 from .models.interface import ModelResponse
@@ -54,12 +56,13 @@ class RunResultStreaming:
     def __init__(
         self,
         starting_agent: Agent[TContext],
-        input: str | list[TResponseInputItem],
+        input: str | list[TResponseInputItem] | RunState,
         *,
         context: TContext | None = None,
         max_turns: int,
         hooks: RunHooks[TContext] | None = None,
         run_config: RunConfig | dict[str, Any] | None = None,
+        error_handlers: RunErrorHandlers[TContext] | None = None,
         previous_response_id: str | None = None,
         auto_previous_response_id: bool = False,
         conversation_id: str | None = None,
@@ -76,6 +79,7 @@ class RunResultStreaming:
             auto_previous_response_id=auto_previous_response_id,
             conversation_id=conversation_id,
             session=session,
+            error_handlers=error_handlers,
         )
         self._exit_stack: AsyncExitStack | None = None
         self._receive: MemoryObjectReceiveStream[StreamEvent] | None = None
@@ -202,6 +206,15 @@ class RunResultStreaming:
         return responses[-1].response_id if responses else None
 
     @property
+    def interruptions(self) -> list[ToolApprovalItem]:
+        """The tool calls waiting for approval, once the run paused for them."""
+        return self._state.get_interruptions()
+
+    def to_state(self) -> RunState:
+        """The run's `RunState` (to approve, reject and resume, or to save), once it is over."""
+        return self._state
+
+    @property
     def input_guardrail_results(self) -> list[InputGuardrailResult]:
         return self._state.input_guardrail_results
 
@@ -249,12 +262,13 @@ class RunResultStreaming:
 @asynccontextmanager
 async def open_run(
     starting_agent: Agent[TContext],
-    input: str | list[TResponseInputItem],
+    input: str | list[TResponseInputItem] | RunState,
     *,
     context: TContext | None = None,
     max_turns: int = DEFAULT_MAX_TURNS,
     hooks: RunHooks[TContext] | None = None,
     run_config: RunConfig | dict[str, Any] | None = None,
+    error_handlers: RunErrorHandlers[TContext] | None = None,
     previous_response_id: str | None = None,
     auto_previous_response_id: bool = False,
     conversation_id: str | None = None,
@@ -276,6 +290,7 @@ async def open_run(
         max_turns=max_turns,
         hooks=hooks,
         run_config=run_config,
+        error_handlers=error_handlers,
         previous_response_id=previous_response_id,
         auto_previous_response_id=auto_previous_response_id,
         conversation_id=conversation_id,

@@ -6,7 +6,7 @@ import functools
 import inspect
 import math
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
 
 import anyio.to_thread
@@ -46,6 +46,10 @@ ToolErrorFunction: TypeAlias = Callable[[RunContextWrapper[Any], Exception], "st
 """Turns an exception raised by a tool into the message the model receives."""
 
 ToolTimeoutBehavior: TypeAlias = Literal["error_as_result", "raise_exception"]
+NeedsApproval: TypeAlias = (
+    "bool | Callable[[RunContextWrapper[Any], dict[str, Any], str], bool | Awaitable[bool]]"
+)
+"""Whether a call waits for a human: a bool, or a function of (ctx, arguments, call_id)."""
 IsEnabled: TypeAlias = (
     "bool | Callable[[RunContextWrapper[Any], Agent[Any]], bool | Awaitable[bool]]"
 )
@@ -91,9 +95,19 @@ class FunctionTool:
     timeout_seconds: float | None = None
     timeout_behavior: ToolTimeoutBehavior = "error_as_result"
     timeout_error_function: ToolErrorFunction | None = None
+    needs_approval: NeedsApproval = False
+    """Whether a call waits for a human's `approve` / `reject` before it runs (the run ends
+    with `interruptions` and resumes from its `RunState`)."""
+    _agent_instance: Any = field(default=None, kw_only=True, repr=False)
+    """The agent behind an `Agent.as_tool` tool (lets a saved `RunState` find it by name)."""
 
     def __post_init__(self) -> None:
         _check_timeout(self.name, self.timeout_seconds, self.timeout_behavior)
+        if not (isinstance(self.needs_approval, bool) or callable(self.needs_approval)):
+            raise UserError(
+                f"Tool {self.name!r}: needs_approval must be a bool or a function "
+                f"(ctx, arguments, call_id) -> bool, not {self.needs_approval!r}."
+            )
 
     async def enabled_for(self, ctx: RunContextWrapper[Any], agent: Agent[Any]) -> bool:
         """Whether the model is offered this tool in the current turn."""
@@ -160,6 +174,7 @@ def function_tool(
     timeout: float | None = None,
     timeout_behavior: ToolTimeoutBehavior = "error_as_result",
     timeout_error_function: ToolErrorFunction | None = None,
+    needs_approval: NeedsApproval = False,
 ) -> FunctionTool: ...
 
 
@@ -177,6 +192,7 @@ def function_tool(
     timeout: float | None = None,
     timeout_behavior: ToolTimeoutBehavior = "error_as_result",
     timeout_error_function: ToolErrorFunction | None = None,
+    needs_approval: NeedsApproval = False,
 ) -> Callable[[Callable[..., Any]], FunctionTool]: ...
 
 
@@ -194,6 +210,7 @@ def function_tool(
     timeout: float | None = None,
     timeout_behavior: ToolTimeoutBehavior = "error_as_result",
     timeout_error_function: ToolErrorFunction | None = None,
+    needs_approval: NeedsApproval = False,
 ) -> FunctionTool | Callable[[Callable[..., Any]], FunctionTool]:
     """Make a `FunctionTool` from a sync or async function; use with or without arguments.
 
@@ -204,6 +221,8 @@ def function_tool(
     from the model take the same path. `timeout` (seconds) cancels the call; by default the
     model is then told it timed out and the run goes on. `tool_input_guardrails` run before
     each call and `tool_output_guardrails` on its output, inside the call's timeout.
+    `needs_approval` (a bool, or a sync or async `fn(ctx, arguments: dict, call_id) -> bool`)
+    makes calls wait for a human.
     """
 
     def decorate(fn: Callable[..., Any]) -> FunctionTool:
@@ -253,6 +272,7 @@ def function_tool(
             timeout_seconds=timeout,
             timeout_behavior=timeout_behavior,
             timeout_error_function=timeout_error_function,
+            needs_approval=needs_approval,
         )
 
     return decorate if func is None else decorate(func)

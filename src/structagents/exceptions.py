@@ -4,8 +4,10 @@ Every error a run raises on purpose derives from `AgentsException`:
 
     AgentsException
      ├── MaxTurnsExceeded                  the run used up `max_turns` model calls
+     │                                     (`run_state` resumes it with a higher limit)
      ├── ModelBehaviorError                the model did something invalid (unknown tool,
      │                                     final output that fails `output_type`)
+     ├── ModelRefusalError                 the model refused (a `refusal` content part)
      ├── UserError                         the caller misused the API; the message says the fix
      ├── InputGuardrailTripwireTriggered   an input guardrail tripped (no tool has started)
      ├── OutputGuardrailTripwireTriggered  an output guardrail tripped
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
         ToolInputGuardrail,
         ToolOutputGuardrail,
     )
+    from ._state import RunState
     from .models.interface import ModelResponse
 
 __all__ = [
@@ -62,6 +65,7 @@ __all__ = [
     "ModelProviderError",
     "ModelTimeoutError",
     "ModelRateLimitError",
+    "ModelRefusalError",
     "OutputGuardrailTripwireTriggered",
     "RunErrorDetails",
     "RunTimeoutError",
@@ -110,11 +114,32 @@ class AgentsException(Exception):
 
 
 class MaxTurnsExceeded(AgentsException):
-    """The run made `max_turns` model calls without producing a final output."""
+    """The run made `max_turns` model calls without producing a final output.
 
-    def __init__(self, message: str) -> None:
+    `run_state` is the run stopped between two turns: `Runner.run(agent, e.run_state,
+    max_turns=20)` continues it where it stopped.
+    """
+
+    run_state: RunState | None
+
+    def __init__(self, message: str, run_state: RunState | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.run_state = run_state
+
+    def _init_args(self) -> tuple[object, ...]:
+        return (self.message,)
+
+
+class ModelRefusalError(AgentsException):
+    """The model refused to answer; `refusal` is its explanation."""
+
+    def __init__(self, refusal: str) -> None:
+        super().__init__(f"Model refused to produce output: {refusal}")
+        self.refusal = refusal
+
+    def _init_args(self) -> tuple[object, ...]:
+        return (self.refusal,)
 
 
 class ModelBehaviorError(AgentsException):

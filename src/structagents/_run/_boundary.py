@@ -87,9 +87,10 @@ def check_run_args(agent: Any, input: Any, max_turns: Any) -> None:
     """Reject arguments `Runner.run` cannot work with, saying what was expected."""
     if not isinstance(agent, Agent):
         raise UserError(f"starting_agent must be an Agent, got {type(agent).__name__}.")
-    if not isinstance(input, str | list):
+    if not isinstance(input, str | list | RunState):
         raise UserError(
-            f"input must be a str or a list of input items, got {type(input).__name__}."
+            "input must be a str, a list of input items or a RunState to resume, got "
+            f"{type(input).__name__}."
         )
     if not isinstance(max_turns, int) or max_turns < 1:
         raise UserError(f"max_turns must be a positive int, got {max_turns!r}.")
@@ -101,7 +102,7 @@ def check_input_items(input: str | list[Any], session: Session | None) -> None:
     Each item must be a dict with a "type" or "role" (a Responses-API input item); with a
     session, the whole input must be JSON, since it is stored with the first turn.
     """
-    if isinstance(input, str):
+    if not isinstance(input, list):
         return
     for index, item in enumerate(input):
         if not isinstance(item, dict):

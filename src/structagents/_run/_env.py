@@ -15,6 +15,7 @@ from ..models.provider import MultiProvider
 from ._tracing import RunTracing
 
 if TYPE_CHECKING:
+    from .._error_handlers import RunErrorHandlers
     from ..sessions.base import Session
     from ._sink import EventSink
 
@@ -37,6 +38,7 @@ class RunEnv:
     """Set by `cancel(mode="after_turn")`: end the run at the next turn boundary."""
     tracing: RunTracing | None = None
     """The run's spans; `None` when tracing is off (then no span is ever created)."""
+    error_handlers: RunErrorHandlers[Any] | None = None
     _models: dict[Agent[Any], Model] = field(default_factory=dict)
     _own_provider: ModelProvider | None = None
 

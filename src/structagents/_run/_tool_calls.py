@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._items import ItemHelpers, RunItem, ToolCallItem, ToolCallOutputItem, TResponseOutputItem
-from .._tools import FunctionTool, Tool, ToolErrorFunction, ToolTimeoutBehavior
+from .._tools import FunctionTool, NeedsApproval, Tool, ToolErrorFunction, ToolTimeoutBehavior
 from ..exceptions import ModelBehaviorError
 
 if TYPE_CHECKING:
@@ -83,6 +83,11 @@ class ToolRun:
         return []
 
     @property
+    def needs_approval(self) -> NeedsApproval:
+        """Whether the call waits for a human's decision (checked before it starts)."""
+        return False
+
+    @property
     def output_guardrails(self) -> list[Any]:
         return []
 
@@ -125,6 +130,10 @@ class FunctionToolRun(ToolRun):
     @property
     def input_guardrails(self) -> list[Any]:
         return self.tool.tool_input_guardrails or []
+
+    @property
+    def needs_approval(self) -> NeedsApproval:
+        return self.tool.needs_approval
 
     @property
     def output_guardrails(self) -> list[Any]:

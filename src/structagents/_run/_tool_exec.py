@@ -9,12 +9,13 @@ from typing import Any
 import anyio
 
 from .._agent import Agent
-from .._items import RunItem, ToolCallOutputItem
+from .._items import RunItem, ToolApprovalItem, ToolCallOutputItem
 from .._run_context import ToolContext
 from .._state import RunState
 from .._tools import FunctionToolResult, default_tool_timeout_error_message
 from ..exceptions import ToolTimeoutError
 from . import _lifecycle as lifecycle
+from ._approvals import approval_decision, approval_item, rejection_message
 from ._boundary import first_error, is_cancellation
 from ._env import RunEnv
 from ._tool_calls import FunctionToolRun, ToolRun
@@ -25,26 +26,36 @@ __all__ = ["final_output_from_tools", "run_tools"]
 
 async def run_tools(
     env: RunEnv, state: RunState, agent: Agent[Any], runs: list[ToolRun]
-) -> list[RunItem]:
-    """Run all of a turn's tool calls at once and return their output items in the model's order.
+) -> tuple[list[RunItem], list[ToolApprovalItem]]:
+    """Run all of a turn's tool calls at once; return their output items in the model's order,
+    and the calls that wait for a human's approval (those never start).
 
-    Every kind of call goes through `_run_call`. An exception escaping a call (one its tool did
+    Every kind of call goes through `_run_call`, after its approval check; a rejected call's
+    output tells the model it was not approved. An exception escaping a call (one its tool did
     not turn into a message) cancels the other calls; once all have stopped, the error of the
     earliest call is raised (a `KeyboardInterrupt`/`SystemExit`-like one first).
     """
-    outputs: list[Any] = [None] * len(runs)
+    outputs: list[Any] = [_WAITING] * len(runs)
     errors: list[BaseException | None] = [None] * len(runs)
     limiter = env.limiter
 
     async with anyio.create_task_group() as tg:
 
         async def run_one(index: int) -> None:
+            run = runs[index]
             try:
+                if run.needs_approval is not False:
+                    ctx = state.context_wrapper
+                    decision = await approval_decision(ctx, run)
+                    if decision is not True:
+                        if decision is False:
+                            outputs[index] = run.output_item(agent, rejection_message(ctx, run))
+                        return
                 if limiter is None:
-                    outputs[index] = await _run_call(env, state, agent, runs[index])
+                    outputs[index] = await _run_call(env, state, agent, run)
                 else:
                     async with limiter:
-                        outputs[index] = await _run_call(env, state, agent, runs[index])
+                        outputs[index] = await _run_call(env, state, agent, run)
             except BaseException as exc:
                 # Kept, not left to escape the task: on asyncio a KeyboardInterrupt escaping a
                 # task leaves the event loop at once, skipping the run's cleanup.
@@ -59,7 +70,19 @@ async def run_tools(
     error = first_error(errors)
     if error is not None:
         raise error
-    return outputs
+    if _WAITING not in outputs:
+        return outputs, []
+    done = [output for output in outputs if output is not _WAITING]
+    waiting = [
+        approval_item(agent, run)
+        for run, output in zip(runs, outputs, strict=False)
+        if output is _WAITING
+    ]
+    return done, waiting
+
+
+_WAITING: Any = object()
+"""The output slot of a call that waits for approval."""
 
 
 async def _run_call(env: RunEnv, state: RunState, agent: Agent[Any], run: ToolRun) -> RunItem:
