@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ._agent import Agent
-from ._guardrails import GuardrailFunctionOutput, InputGuardrail, OutputGuardrail
+from ._guardrails import InputGuardrail, OutputGuardrail
+from ._tool_guardrails import ToolInputGuardrail, ToolOutputGuardrail
 from .exceptions import UserError
 
 __all__ = ["AgentGraph"]
@@ -56,18 +58,35 @@ class AgentGraph:
         return found
 
     def input_guardrail(self, name: str) -> InputGuardrail[Any]:
-        for agent in self.agents().values():
-            for guardrail in agent.input_guardrails:
-                if guardrail.get_name() == name:
-                    return guardrail
-        return InputGuardrail(guardrail_function=_not_rerun, name=name)
+        """The input guardrail called `name`, or a stand-in that only carries the name."""
+        found = self._guardrail(name, lambda agent: agent.input_guardrails)
+        return found or InputGuardrail(guardrail_function=_not_rerun, name=name)
 
     def output_guardrail(self, name: str) -> OutputGuardrail[Any]:
+        found = self._guardrail(name, lambda agent: agent.output_guardrails)
+        return found or OutputGuardrail(guardrail_function=_not_rerun, name=name)
+
+    def tool_input_guardrail(self, name: str) -> ToolInputGuardrail[Any]:
+        found = self._guardrail(name, _tool_guardrails("tool_input_guardrails"))
+        return found or ToolInputGuardrail(guardrail_function=_not_rerun, name=name)
+
+    def tool_output_guardrail(self, name: str) -> ToolOutputGuardrail[Any]:
+        found = self._guardrail(name, _tool_guardrails("tool_output_guardrails"))
+        return found or ToolOutputGuardrail(guardrail_function=_not_rerun, name=name)
+
+    def _guardrail(self, name: str, listed: Callable[[Agent[Any]], Iterable[Any]]) -> Any:
         for agent in self.agents().values():
-            for guardrail in agent.output_guardrails:
+            for guardrail in listed(agent):
                 if guardrail.get_name() == name:
                     return guardrail
-        return OutputGuardrail(guardrail_function=_not_rerun, name=name)
+        return None
+
+
+def _tool_guardrails(attribute: str) -> Callable[[Agent[Any]], list[Any]]:
+    def listed(agent: Agent[Any]) -> list[Any]:
+        return [g for tool in agent.tools for g in getattr(tool, attribute, None) or ()]
+
+    return listed
 
 
 def _neighbours(agent: Agent[Any]) -> list[Agent[Any]]:
@@ -84,6 +103,6 @@ def _neighbours(agent: Agent[Any]) -> list[Agent[Any]]:
     return found
 
 
-def _not_rerun(*args: Any) -> GuardrailFunctionOutput:
+def _not_rerun(*args: Any) -> Any:
     """The function of a guardrail result restored by name, whose guardrail is gone."""
     raise UserError("A guardrail restored from a RunState by name only cannot run again.")

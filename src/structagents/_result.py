@@ -13,8 +13,8 @@ from .exceptions import UserError
 if TYPE_CHECKING:
     from ._agent import Agent
     from ._guardrails import InputGuardrailResult, OutputGuardrailResult
-    from ._tool_guardrails import ToolInputGuardrailResult, ToolOutputGuardrailResult
     from ._state import RunState
+    from ._tool_guardrails import ToolInputGuardrailResult, ToolOutputGuardrailResult
     from .models.interface import ModelResponse
     from .tracing.traces import Trace
 

@@ -21,9 +21,9 @@ from .exceptions import RunErrorDetails, UserError
 if TYPE_CHECKING:
     from ._agent import Agent
     from ._guardrails import InputGuardrailResult, OutputGuardrailResult
-    from ._tool_guardrails import ToolInputGuardrailResult, ToolOutputGuardrailResult
     from ._run._tool_calls import ToolRun
     from ._run._turn import HandoffRun
+    from ._tool_guardrails import ToolInputGuardrailResult, ToolOutputGuardrailResult
     from .models.interface import ModelResponse
 
 __all__ = ["ContextDeserializer", "ContextSerializer", "PendingTurn", "RunState"]

@@ -28,6 +28,11 @@ from ._items import (
 )
 from ._run._approvals import restore_pending_turn
 from ._run_context import ApprovalRecord, RunContextWrapper
+from ._tool_guardrails import (
+    ToolGuardrailFunctionOutput,
+    ToolInputGuardrailResult,
+    ToolOutputGuardrailResult,
+)
 from ._usage import Usage
 from .exceptions import UserError
 from .models.interface import ModelResponse
@@ -90,6 +95,12 @@ class GuardrailJSON(TypedDict):
     agent_output: NotRequired[Any]
 
 
+class ToolGuardrailJSON(TypedDict):
+    name: str
+    output_info: Any
+    behavior: dict[str, Any]
+
+
 class ApprovalJSON(TypedDict):
     approved: bool | list[str]
     rejected: bool | list[str]
@@ -121,6 +132,9 @@ class StateJSON(TypedDict):
     usage: Usage
     input_guardrail_results: list[GuardrailJSON]
     output_guardrail_results: list[GuardrailJSON]
+    tool_input_guardrail_results: list[ToolGuardrailJSON]
+    tool_output_guardrail_results: list[ToolGuardrailJSON]
+    tool_use_agents: list[str]
     previous_response_id: str | None
     auto_previous_response_id: bool
     conversation_id: str | None
@@ -195,6 +209,13 @@ def state_to_json(state: RunState, context_serializer: ContextSerializer | None)
             }
             for r in state.output_guardrail_results
         ],
+        "tool_input_guardrail_results": [
+            _tool_guardrail_to_json(r) for r in state.tool_input_guardrail_results
+        ],
+        "tool_output_guardrail_results": [
+            _tool_guardrail_to_json(r) for r in state.tool_output_guardrail_results
+        ],
+        "tool_use_agents": sorted(state.tool_use_agents),
         "previous_response_id": state.previous_response_id,
         "auto_previous_response_id": state.auto_previous_response_id,
         "conversation_id": state.conversation_id,
@@ -253,6 +274,16 @@ def _guardrail_to_json(name: str, output: GuardrailFunctionOutput) -> dict[str, 
         "name": name,
         "output_info": jsonable(output.output_info),
         "tripwire_triggered": output.tripwire_triggered,
+    }
+
+
+def _tool_guardrail_to_json(
+    result: ToolInputGuardrailResult | ToolOutputGuardrailResult,
+) -> dict[str, Any]:
+    return {
+        "name": result.guardrail.get_name(),
+        "output_info": jsonable(result.output.output_info),
+        "behavior": jsonable(result.output.behavior),
     }
 
 
@@ -338,6 +369,15 @@ def state_from_json(
         )
         for g in data["output_guardrail_results"]
     ]
+    state.tool_input_guardrail_results = [
+        ToolInputGuardrailResult(graph.tool_input_guardrail(g["name"]), _tool_guardrail_output(g))
+        for g in data["tool_input_guardrail_results"]
+    ]
+    state.tool_output_guardrail_results = [
+        ToolOutputGuardrailResult(graph.tool_output_guardrail(g["name"]), _tool_guardrail_output(g))
+        for g in data["tool_output_guardrail_results"]
+    ]
+    state.tool_use_agents = set(data["tool_use_agents"])
     interruption = data["interruption"]
     if data["status"] == "interrupted":
         if interruption is None:
@@ -399,6 +439,10 @@ def _history(data: StateJSON, items: list[RunItem]) -> tuple[list[dict[str, Any]
 
 def _guardrail_output(entry: GuardrailJSON) -> GuardrailFunctionOutput:
     return GuardrailFunctionOutput(entry["output_info"], entry["tripwire_triggered"])
+
+
+def _tool_guardrail_output(entry: ToolGuardrailJSON) -> ToolGuardrailFunctionOutput:
+    return ToolGuardrailFunctionOutput(entry["output_info"], entry["behavior"])  # type: ignore[arg-type]
 
 
 def _context_from_json(

@@ -22,8 +22,8 @@ from ._result import RunResult
 from ._run._start import prepare_run
 from ._run._stream import RunOutcome, stream_run
 from ._run_context import RunContextWrapper, TContext
-from ._tool_guardrails import ToolInputGuardrailResult, ToolOutputGuardrailResult
 from ._state import RunState
+from ._tool_guardrails import ToolInputGuardrailResult, ToolOutputGuardrailResult
 from ._usage import Usage
 from .exceptions import UserError
 from .models.interface import ModelResponse

@@ -48,12 +48,12 @@ if TYPE_CHECKING:
     from ._guardrails import InputGuardrailResult, OutputGuardrailResult
     from ._items import RunItem, TResponseInputItem
     from ._run_context import RunContextWrapper
+    from ._state import RunState
     from ._tool_guardrails import (
         ToolGuardrailFunctionOutput,
         ToolInputGuardrail,
         ToolOutputGuardrail,
     )
-    from ._state import RunState
     from .models.interface import ModelResponse
 
 __all__ = [

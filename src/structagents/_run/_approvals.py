@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from .._handoffs import Handoff, handoff
 from .._items import RunItem, ToolApprovalItem, ToolCallItem
-from .._tools import FunctionTool
 from .._run_context import RunContextWrapper
 from .._state import PendingTurn, RunState
+from .._tools import FunctionTool
 from ..exceptions import UserError
 from ._tool_calls import RUN_KINDS, FunctionToolRun, ToolRun
 from ._turn import HandoffRun

@@ -96,7 +96,7 @@ def check_run_args(agent: Any, input: Any, max_turns: Any) -> None:
         raise UserError(f"max_turns must be a positive int, got {max_turns!r}.")
 
 
-def check_input_items(input: str | list[Any], session: Session | None) -> None:
+def check_input_items(input: object, session: Session | None) -> None:
     """Reject input items the run could not send or store, before anything runs.
 
     Each item must be a dict with a "type" or "role" (a Responses-API input item); with a
