@@ -16,16 +16,7 @@ from typing_extensions import NotRequired, TypedDict
 
 from ._agent_graph import AgentGraph
 from ._guardrails import GuardrailFunctionOutput, InputGuardrailResult, OutputGuardrailResult
-from ._items import (
-    HandoffCallItem,
-    HandoffOutputItem,
-    InputItem,
-    MessageOutputItem,
-    ReasoningItem,
-    RunItem,
-    ToolCallItem,
-    ToolCallOutputItem,
-)
+from ._items import HandoffOutputItem, RunItem, ToolApprovalItem, ToolCallOutputItem
 from ._run._approvals import restore_pending_turn
 from ._run_context import ApprovalRecord, RunContextWrapper
 from ._tool_guardrails import (
@@ -48,31 +39,21 @@ CURRENT_SCHEMA_VERSION = 1
 SUPPORTED_SCHEMA_VERSIONS = frozenset({1})
 """Every version this reader accepts: every version we ever wrote."""
 
-_ITEM_TYPES: dict[str, type[RunItem]] = {
-    cls.type: cls
-    for cls in (
-        MessageOutputItem,
-        ToolCallItem,
-        ToolCallOutputItem,
-        HandoffCallItem,
-        HandoffOutputItem,
-        ReasoningItem,
-        InputItem,
-    )
-}
-ItemType = Literal[
-    "message_output_item",
-    "tool_call_item",
-    "tool_call_output_item",
-    "handoff_call_item",
-    "handoff_output_item",
-    "reasoning_item",
-    "input_item",
-]
+
+def _item_types() -> dict[str, type[RunItem]]:
+    """Every kind of run item a state can hold, by its `type` (approvals live elsewhere)."""
+    found: dict[str, type[RunItem]] = {}
+    pending = list(RunItem.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls is not ToolApprovalItem:
+            found[cls.type] = cls
+    return found
 
 
 class ItemJSON(TypedDict):
-    type: ItemType
+    type: str
     agent: str
     raw_item: dict[str, Any]
     output: NotRequired[Any]
@@ -322,7 +303,8 @@ def state_from_json(
     """`RunState.from_json`: validate, look every name up, check the interrupted turn."""
     data = _validated(raw)
     graph = AgentGraph(starting_agent)
-    items = [_item_from_json(entry, graph) for entry in data["generated_items"]]
+    item_types = _item_types()
+    items = [_item_from_json(entry, graph, item_types) for entry in data["generated_items"]]
     responses = [
         ModelResponse(r["output"], r["usage"], r["response_id"], r["request_id"])
         for r in data["model_responses"]
@@ -406,9 +388,13 @@ def _validated(raw: Any) -> StateJSON:
         raise UserError(f"This saved RunState is corrupt or incomplete: {exc}") from exc
 
 
-def _item_from_json(entry: ItemJSON, graph: AgentGraph) -> RunItem:
+def _item_from_json(
+    entry: ItemJSON, graph: AgentGraph, item_types: Mapping[str, type[RunItem]]
+) -> RunItem:
     agent = graph.agent(entry["agent"])
-    kind = _ITEM_TYPES[entry["type"]]
+    kind = item_types.get(entry["type"])
+    if kind is None:
+        raise UserError(f"This saved RunState holds an unknown kind of item: {entry['type']!r}.")
     raw = entry["raw_item"]
     if kind is ToolCallOutputItem:
         return ToolCallOutputItem(agent, raw, entry.get("output"))

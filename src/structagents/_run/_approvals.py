@@ -14,7 +14,8 @@ from .._run_context import RunContextWrapper
 from .._state import PendingTurn, RunState
 from .._tools import FunctionTool
 from ..exceptions import UserError
-from ._tool_calls import RUN_KINDS, FunctionToolRun, ToolRun
+from ._tool_calls import FunctionToolRun, ToolRun
+from ._tool_kinds import RUN_KINDS
 from ._turn import HandoffRun
 
 if TYPE_CHECKING:
@@ -117,7 +118,10 @@ def _tool_run(agent: Agent[Any], call: Any, tools: Mapping[str, FunctionTool]) -
         run_kind = RUN_KINDS.get(kind)
         if run_kind is None:
             raise UserError(f"The saved RunState waits on a {kind!r} call this SDK cannot run.")
-        return run_kind.for_call(agent, call, agent.tools)
+        run = run_kind.for_call(agent, call, agent.tools)
+        if not isinstance(run, ToolRun):
+            raise UserError(f"The saved RunState waits on a {kind!r} item that runs nothing.")
+        return run
     tool = tools.get(call.get("name"))
     if tool is None:
         raise UserError(
