@@ -26,7 +26,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from .._items import TResponseInputItem
 from ..exceptions import UserError
@@ -53,6 +53,9 @@ class SQLiteSession(WorkerThreadSession):
     The tables (`sessions_table`, `messages_table`) match the reference SDK's, so both can
     read the same file; many sessions share one file, told apart by `session_id`.
     `busy_timeout` is how many seconds a call waits for another writer of the file.
+    `synchronous` is SQLite's setting for a file: "NORMAL" (default, with WAL) keeps every
+    committed turn through an app crash and never corrupts, but a power cut or OS crash may
+    lose the newest turns; "FULL" also flushes each turn to disk (a few ms per turn).
     Close the session when done: `close()`, `await aclose()`, or `async with`.
     """
 
@@ -65,6 +68,7 @@ class SQLiteSession(WorkerThreadSession):
         session_settings: SessionSettings | dict[str, Any] | None = None,
         *,
         busy_timeout: float = 5.0,
+        synchronous: Literal["NORMAL", "FULL", "EXTRA"] = "NORMAL",
     ) -> None:
         for table in (sessions_table, messages_table):
             if not _IDENTIFIER.fullmatch(table):
@@ -75,6 +79,11 @@ class SQLiteSession(WorkerThreadSession):
         self.messages_table = messages_table
         self.session_settings: SessionSettings | None = coerce_session_settings(session_settings)
         self.busy_timeout = busy_timeout
+        if synchronous not in ("NORMAL", "FULL", "EXTRA"):
+            raise UserError(
+                f"SQLiteSession: synchronous is NORMAL, FULL or EXTRA, not {synchronous!r}."
+            )
+        self.synchronous = synchronous
         self._connection: sqlite3.Connection | None = None
         self._connection_lock = threading.Lock()
         self._is_closed = False
@@ -198,6 +207,7 @@ class SQLiteSession(WorkerThreadSession):
             try:
                 if path != ":memory:":
                     _enable_wal(conn, self.busy_timeout)
+                    conn.execute(f"PRAGMA synchronous={self.synchronous}")
                 _in_transaction(conn, self._create_tables)
             except BaseException:
                 conn.close()
