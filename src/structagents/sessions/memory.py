@@ -12,6 +12,7 @@ from .base import (
     SessionSettings,
     coerce_session_settings,
     decode_item,
+    decode_items,
     encode_items,
     resolve_session_limit,
 )
@@ -45,7 +46,7 @@ class MemorySession:
 
         def read() -> list[TResponseInputItem]:
             start = 0 if count is None else max(len(self._items) - count, 0)
-            return [decode_item(text) for text in self._items[start:]]
+            return decode_items(self._items[start:])
 
         return await _atomically(read)
 
@@ -63,7 +64,7 @@ class MemorySession:
 
         def replace() -> bool:
             start = len(self._items) - len(old)
-            if start < 0 or [decode_item(text) for text in self._items[start:]] != expected:
+            if start < 0 or decode_items(self._items[start:]) != expected:
                 return False
             self._items[start:] = new
             return True

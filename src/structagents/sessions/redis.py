@@ -38,6 +38,7 @@ from .base import (
     SessionSettings,
     coerce_session_settings,
     decode_item,
+    decode_items,
     encode_items,
     resolve_session_limit,
 )
@@ -110,7 +111,7 @@ class RedisSession(WorkerThreadSession):
             return []
         start = 0 if count is None else -count
         raw = await self._run(lambda r: r.lrange(self._messages_key, start, -1))
-        return [decode_item(_text(value)) for value in raw]
+        return decode_items([_text(value) for value in raw])
 
     async def add_items(self, items: list[TResponseInputItem]) -> None:
         """Append `items` in one MULTI/EXEC transaction: all of them or none."""
@@ -147,7 +148,7 @@ class RedisSession(WorkerThreadSession):
                 try:
                     pipe.watch(self._messages_key)  # type: ignore[no-untyped-call]
                     stored = pipe.lrange(self._messages_key, -len(old), -1) if old else []
-                    if [decode_item(_text(value)) for value in stored] != expected:
+                    if decode_items([_text(value) for value in stored]) != expected:
                         return False
                     pipe.multi()
                     if old:

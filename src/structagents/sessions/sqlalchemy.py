@@ -38,6 +38,7 @@ from .base import (
     SessionSettings,
     coerce_session_settings,
     decode_item,
+    decode_items,
     encode_items,
     resolve_session_limit,
 )
@@ -140,7 +141,7 @@ class SQLAlchemySession(WorkerThreadSession):
         def read(conn: sa.Connection) -> Sequence[str]:
             return conn.execute(newest_first).scalars().all()
 
-        return [decode_item(text) for text in reversed(await self._run(read))]
+        return decode_items(list(reversed(await self._run(read))))
 
     async def add_items(self, items: list[TResponseInputItem]) -> None:
         """Append `items` in one transaction: all of them or none."""
@@ -168,7 +169,7 @@ class SQLAlchemySession(WorkerThreadSession):
         def replace(conn: sa.Connection) -> bool:
             self._lock_session(conn)
             rows = conn.execute(newest).all()
-            if [decode_item(row.message_data) for row in reversed(rows)] != expected:
+            if decode_items([row.message_data for row in reversed(rows)]) != expected:
                 return False
             if rows:
                 conn.execute(

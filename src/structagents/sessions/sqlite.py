@@ -35,6 +35,7 @@ from .base import (
     SessionSettings,
     coerce_session_settings,
     decode_item,
+    decode_items,
     encode_items,
     resolve_session_limit,
 )
@@ -98,7 +99,7 @@ class SQLiteSession(WorkerThreadSession):
                 " WHERE session_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
                 (self.session_id, -1 if count is None else count),  # LIMIT -1: no limit
             ).fetchall()
-            return [decode_item(text) for (text,) in rows]
+            return decode_items([text for (text,) in rows])
 
         return await self._run(read, is_write=False)
 
@@ -124,7 +125,7 @@ class SQLiteSession(WorkerThreadSession):
                 " WHERE session_id = ? ORDER BY id DESC LIMIT ?",
                 (self.session_id, len(expected)),
             ).fetchall()
-            if [decode_item(text) for _, text in reversed(newest)] != expected:
+            if decode_items([text for _, text in reversed(newest)]) != expected:
                 return False
             if newest:
                 conn.execute(
