@@ -93,13 +93,19 @@ class SQLiteSession(WorkerThreadSession):
         """The history, oldest first; with `limit`, only the newest `limit` items."""
         count = resolve_session_limit(limit, self.session_settings)
 
+        table = self.messages_table
+        if count is None:  # the whole history: one index scan, no re-sort
+            query = f"SELECT message_data FROM {table} WHERE session_id = ? ORDER BY id"
+            params: tuple[Any, ...] = (self.session_id,)
+        else:
+            query = (
+                f"SELECT message_data FROM (SELECT id, message_data FROM {table}"
+                " WHERE session_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id"
+            )
+            params = (self.session_id, count)
+
         def read(conn: sqlite3.Connection) -> list[TResponseInputItem]:
-            rows = conn.execute(
-                f"SELECT message_data FROM (SELECT id, message_data FROM {self.messages_table}"
-                " WHERE session_id = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
-                (self.session_id, -1 if count is None else count),  # LIMIT -1: no limit
-            ).fetchall()
-            return decode_items([text for (text,) in rows])
+            return decode_items([text for (text,) in conn.execute(query, params).fetchall()])
 
         return await self._run(read, is_write=False)
 
