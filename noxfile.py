@@ -36,6 +36,8 @@ def bench(session: nox.Session) -> None:
     """Benchmarks side by side with openai-agents: `nox -s bench -- [--quick] [--workload W]`."""
     session.install("-e", ".[dev,bench]")
     session.run("python", "benchmarks/run.py", *session.posargs)
+    if not session.posargs:
+        session.run("python", "benchmarks/sessions.py")
 
 
 @nox.session(python="3.11")

@@ -120,15 +120,18 @@ def main(argv: list[str] | None = None) -> int:
     columns: dict[str, dict[int, Any]] = {}
     with redis_server() as redis_url:
         for backend in ("asyncio", "trio"):
-            columns[f"SQLiteSession ours/{backend}"] = run_side(ours_sqlite, backend, sizes, appends)
+            columns[f"SQLiteSession ours/{backend}"] = run_side(
+                ours_sqlite, backend, sizes, appends
+            )
             if redis_url is not None:
                 opener = ours_redis(redis_url)
                 columns[f"RedisSession ours/{backend}"] = run_side(opener, backend, sizes, appends)
     try:
         import agents  # type: ignore[import-not-found, unused-ignore]  # noqa: F401
     except ImportError:
-        print("openai-agents is not installed (pip install 'structagents[bench]'): no reference")
+        note = "\nopenai-agents is not installed (pip install 'structagents[bench]'): no reference"
     else:
+        note = ""
         columns["SQLiteSession openai-agents"] = run_side(
             reference_sqlite, "asyncio-only", sizes, appends
         )
@@ -139,16 +142,21 @@ def main(argv: list[str] | None = None) -> int:
     for name, figures in columns.items():
         cells = [f"{figures[s]['load_ms']:.2f} | {figures[s]['append_ms']:.3f}" for s in sizes]
         print(f"| {name} | " + " | ".join(cells) + " |")
+    print()
     reference = columns.get("SQLiteSession openai-agents")
     largest = sizes[-1]
     for name, figures in columns.items():
         flat = figures[largest]["append_ms"] / figures[sizes[0]]["append_ms"]
         line = f"{name}: append @{largest} / @{sizes[0]} = {flat:.2f}x"
         if reference is not None and "openai-agents" not in name:
-            speedup = reference[largest]["append_ms"] / figures[largest]["append_ms"]
-            load = reference[largest]["load_ms"] / figures[largest]["load_ms"]
-            line += f"; vs reference: append {speedup:.1f}x faster, load {load:.1f}x faster"
+            appends_x = [reference[s]["append_ms"] / figures[s]["append_ms"] for s in sizes]
+            loads_x = [reference[s]["load_ms"] / figures[s]["load_ms"] for s in sizes]
+            line += "; vs reference at " + "/".join(map(str, sizes)) + " items: append "
+            line += "/".join(f"{x:.1f}x" for x in appends_x) + " faster, load "
+            line += "/".join(f"{x:.1f}x" for x in loads_x) + " faster"
         print(line)
+    if note:
+        print(note)
     return 0
 
 

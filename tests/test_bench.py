@@ -91,3 +91,17 @@ def test_side_by_side_runner_quick(tmp_path: Path) -> None:
         assert [r["unit"] for r in results] == ["tools/s", "tools/s", "s"]
         assert all(r["value"] > 0 for r in results)
     assert (tmp_path / "results.md").read_text().startswith("# Benchmark results")
+
+
+def test_session_benchmark_quick_reports_load_and_append_for_each_session(
+    capsys: pytest.CaptureFixture[str], redis_url: str
+) -> None:
+    from benchmarks import sessions
+
+    assert sessions.main(["--quick"]) == 0
+    rows = table_rows(capsys.readouterr().out)
+    assert {"SQLiteSession ours/asyncio", "SQLiteSession ours/trio"} <= set(rows)
+    assert {"RedisSession ours/asyncio", "RedisSession ours/trio"} <= set(rows)
+    for cells in rows.values():
+        assert len(cells) == 4  # load and append at 100 and 1 000 items
+        assert all(number(cell) > 0 for cell in cells)
