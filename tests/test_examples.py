@@ -81,3 +81,16 @@ async def test_chat(tmp_path: Any) -> None:
         "Hello Ada, message 3 noted.",
     ]
     assert outcome["stored"] == 6
+
+
+async def test_builtin_tools(capsys: pytest.CaptureFixture[str]) -> None:
+    outcome = await load("builtin_tools").main()
+    assert outcome["stdout"] == "hello\n"
+    assert outcome["patch"] == {
+        "type": "apply_patch_call_output",
+        "call_id": "ap1",
+        "status": "completed",
+        "output": "created notes.txt",
+    }
+    assert outcome["files"] == {"notes.txt": "hello\n"}
+    assert "Created notes.txt." in capsys.readouterr().out
