@@ -63,14 +63,15 @@ class AgentOutputSchema:
         return self._json_schema
 
     def dump_json(self, value: Any) -> str:
-        """`value` as the JSON text a model would answer with (wrapped if need be); raises
-        `pydantic_core.PydanticSerializationError` for a value of another type."""
+        """`value`, validated as the output type, as the JSON text a model would answer with
+        (wrapped if need be); raises pydantic's `ValidationError` for a value that is not one."""
         if self._adapter is None:
             return str(value)
+        value = self._adapter.validate_python(value)
         if self._is_wrapped:
-            inner = self._adapter.dump_python(value, mode="json", warnings="error")
+            inner = self._adapter.dump_python(value, mode="json")
             return _WRAPPER_ADAPTER.dump_json({_WRAPPER_KEY: inner}).decode()
-        return self._adapter.dump_json(value, warnings="error").decode()
+        return self._adapter.dump_json(value).decode()
 
     def validate_json(self, text: str) -> Any:
         """Parse and validate the model's answer; raise `ModelBehaviorError` when it is invalid."""

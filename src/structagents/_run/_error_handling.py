@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 from typing import Any, Literal
 
+from pydantic import ValidationError
 from pydantic_core import PydanticSerializationError
 
 from .._agent import Agent
@@ -108,7 +109,7 @@ def _checked_output(agent: Agent[Any], value: Any) -> tuple[Any, str]:
     try:
         text = schema.dump_json(value)
         return schema.validate_json(text), text
-    except (ModelBehaviorError, PydanticSerializationError) as exc:
+    except (ModelBehaviorError, ValidationError, PydanticSerializationError) as exc:
         raise UserError(
             f"An error handler returned a final_output that is not a valid "
             f"{schema.name()} (agent {agent.name!r}'s output_type): {exc}"
