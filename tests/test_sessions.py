@@ -20,6 +20,7 @@ import pytest
 from structagents.exceptions import UserError
 from structagents.sessions.base import Session, SessionSettings
 from structagents.sessions.memory import MemorySession
+from structagents.sessions.openai_compaction import ReplaceableSession
 from structagents.sessions.redis import RedisSession
 from structagents.sessions.sqlite import SQLiteSession
 
@@ -180,6 +181,24 @@ async def test_sessions_with_different_ids_stay_separate(backend: Backend) -> No
     await second.add_items([user("2b")])
     assert await first.get_items() == [user("1a")]
     assert await second.get_items() == [user("2b")]
+
+
+async def test_replace_newest_items_is_refused_once_the_history_moved_on(
+    backend: Backend,
+) -> None:
+    session, other = backend.open(), backend.open()
+    if not backend.is_shared:
+        other = session
+    assert isinstance(session, ReplaceableSession)  # every built-in session is
+    await session.add_items([user("a"), user("b"), user("c")])
+    assert await session.replace_newest_items([user("b"), user("c")], [user("bc")])
+    assert await other.get_items() == [user("a"), user("bc")]
+    await other.add_items([user("d")])
+    assert not await session.replace_newest_items([user("bc")], [user("x")])
+    assert not await session.replace_newest_items([user("z")] * 9, [])
+    assert await session.get_items() == [user("a"), user("bc"), user("d")]
+    assert await session.replace_newest_items([], [user("e")])
+    assert await other.get_items() == [user("a"), user("bc"), user("d"), user("e")]
 
 
 # Concurrency and cancellation

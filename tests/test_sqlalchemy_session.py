@@ -196,6 +196,20 @@ async def test_clear_session_removes_every_item(engine: sa.Engine, sid: str) -> 
         assert await session.get_items() == [user("c")]
 
 
+async def test_replace_newest_items_replaces_only_what_it_was_given(
+    engine: sa.Engine, sid: str
+) -> None:
+    async with SQLAlchemySession(sid, engine) as session, SQLAlchemySession(sid, engine) as other:
+        await session.add_items([user("a"), user("b"), user("c")])
+        assert await session.replace_newest_items([user("b"), user("c")], [user("bc")])
+        assert await other.get_items() == [user("a"), user("bc")]
+        await other.add_items([user("d")])  # another writer moved the history on
+        assert not await session.replace_newest_items([user("bc")], [user("x")])
+        assert await session.get_items() == [user("a"), user("bc"), user("d")]
+        assert await session.replace_newest_items([], [user("e")])
+        assert (await session.get_items())[-1] == user("e")
+
+
 async def test_sessions_with_different_ids_stay_separate(engine: sa.Engine, sid: str) -> None:
     async with (
         SQLAlchemySession(f"{sid}-1", engine) as first,
