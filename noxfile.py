@@ -1,4 +1,4 @@
-"""Developer sessions: `nox -s tests`, `lint`, `typecheck`, `bench`, `postgres`."""
+"""Developer sessions: `nox -s tests`, `lint`, `typecheck`, `bench`, `postgres`, `stress`."""
 
 from __future__ import annotations
 
@@ -45,3 +45,22 @@ def postgres(session: nox.Session) -> None:
     """SQLAlchemySession against a throwaway PostgreSQL server (needs Debian's postgresql)."""
     session.install("-e", ".[dev]")
     session.run("pytest", "tests/test_sqlalchemy_session.py", "-v", *session.posargs)
+
+
+@nox.session(python="3.11")
+def stress(session: nox.Session) -> None:
+    """The full reliability run: 10 000 random stops per backend (every failure listed),
+    500 concurrent runs on one SQLite file, the fault and bad-input tests; prints figures."""
+    session.install("-e", ".[dev]")
+    session.run(
+        "pytest",
+        "tests/test_stress.py",
+        "tests/test_model_faults.py",
+        "tests/test_error_paths.py",
+        "tests/test_process_exit.py",
+        "-s",
+        "-q",
+        "--durations=5",
+        *session.posargs,
+        env={"STRUCTAGENTS_STRESS_EXAMPLES": "10000", "STRUCTAGENTS_STRESS_RUNS": "500"},
+    )
