@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import structagents
+import structagents.mcp
 import structagents.testing
 
 
 def test_exported_members_are_public_and_listed() -> None:
-    for module in (structagents, structagents.testing):
+    for module in (structagents, structagents.testing, structagents.mcp):
         exported = set(module.__all__)
         assert len(exported) == len(module.__all__), "duplicates in __all__"
         for name in exported:
@@ -113,6 +114,7 @@ def test_errors_survive_pickle_and_copy() -> None:
         InputGuardrailResult,
         InputGuardrailTripwireTriggered,
         MaxTurnsExceeded,
+        MCPToolCancellationError,
         ModelProviderError,
         RunTimeoutError,
         ToolTimeoutError,
@@ -125,6 +127,7 @@ def test_errors_survive_pickle_and_copy() -> None:
     errors = [
         MaxTurnsExceeded("Max turns (3) exceeded"),
         ToolTimeoutError("slow", 1.5),
+        MCPToolCancellationError("cut off"),
         RunTimeoutError(2.0),
         ModelProviderError("boom", status_code=500, request_id="req_1"),
         InputGuardrailTripwireTriggered(tripped),
@@ -134,7 +137,7 @@ def test_errors_survive_pickle_and_copy() -> None:
             assert type(clone) is type(error)
             assert str(clone) == str(error)
             assert vars(clone).keys() == vars(error).keys()
-    provider_error = pickle.loads(pickle.dumps(errors[3]))
+    provider_error = pickle.loads(pickle.dumps(errors[4]))
     assert (provider_error.status_code, provider_error.request_id) == (500, "req_1")
 
 
@@ -153,3 +156,23 @@ def test_tool_kind_names_match_the_reference_sdk() -> None:
         "ToolOutputGuardrailTripwireTriggered",
     }
     assert expected <= set(structagents.__all__)
+
+
+def test_mcp_names_match_the_reference_sdk() -> None:
+    expected = {
+        "MCPServer",
+        "MCPServerStdio",
+        "MCPServerStdioParams",
+        "MCPServerSse",
+        "MCPServerSseParams",
+        "MCPServerStreamableHttp",
+        "MCPServerStreamableHttpParams",
+        "MCPUtil",
+        "ToolFilter",
+        "ToolFilterCallable",
+        "ToolFilterContext",
+        "ToolFilterStatic",
+        "create_static_tool_filter",
+    }
+    assert expected <= set(structagents.mcp.__all__)
+    assert {"MCPToolCancellationError", "MCPConfig"} <= set(structagents.__all__)

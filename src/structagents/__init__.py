@@ -5,6 +5,7 @@ it started, on asyncio and on trio alike.
 """
 
 from ._agent import Agent as Agent
+from ._agent import MCPConfig as MCPConfig
 from ._agent import StopAtTools as StopAtTools
 from ._agent import ToolsToFinalOutputFunction as ToolsToFinalOutputFunction
 from ._agent import ToolsToFinalOutputResult as ToolsToFinalOutputResult
@@ -124,6 +125,7 @@ from ._usage import Usage as Usage
 from .exceptions import AgentsException as AgentsException
 from .exceptions import InputGuardrailTripwireTriggered as InputGuardrailTripwireTriggered
 from .exceptions import MaxTurnsExceeded as MaxTurnsExceeded
+from .exceptions import MCPToolCancellationError as MCPToolCancellationError
 from .exceptions import ModelBehaviorError as ModelBehaviorError
 from .exceptions import ModelConnectionError as ModelConnectionError
 from .exceptions import ModelProviderError as ModelProviderError
@@ -219,6 +221,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Agent",
+    "MCPConfig",
     "AgentHooks",
     "AgentOutputSchema",
     "AgentSpanData",
@@ -270,6 +273,7 @@ __all__ = [
     "MCPToolApprovalFunctionResult",
     "MCPToolApprovalRequest",
     "MaxTurnsExceeded",
+    "MCPToolCancellationError",
     "MemorySession",
     "MessageOutputItem",
     "Model",

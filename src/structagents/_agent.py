@@ -8,13 +8,23 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypedDict
 
+from typing_extensions import NotRequired
+
 from ._guardrails import InputGuardrail, OutputGuardrail
 from ._handoffs import Handoff, handoff
 from ._hooks import AgentHooks
 from ._output_schema import check_output_type
 from ._prompts import DynamicPromptFunction, Prompt, resolve_prompt
 from ._run_context import RunContextWrapper, TContext
-from ._tools import FunctionTool, FunctionToolResult, NeedsApproval, Tool, tool_types
+from ._tools import (
+    FunctionTool,
+    FunctionToolResult,
+    NeedsApproval,
+    Tool,
+    ToolErrorFunction,
+    default_tool_error_function,
+    tool_types,
+)
 from .exceptions import UserError
 from .models.interface import Model
 from .models.settings import ModelSettings, coerce_model_settings
@@ -24,8 +34,15 @@ if TYPE_CHECKING:
     from ._hooks import RunHooks
     from ._result import RunResult
     from ._tool_guardrails import ToolInputGuardrail, ToolOutputGuardrail
+    from .mcp import MCPServer
 
-__all__ = ["Agent", "StopAtTools", "ToolsToFinalOutputFunction", "ToolsToFinalOutputResult"]
+__all__ = [
+    "Agent",
+    "MCPConfig",
+    "StopAtTools",
+    "ToolsToFinalOutputFunction",
+    "ToolsToFinalOutputResult",
+]
 
 
 @dataclass
@@ -43,6 +60,17 @@ class StopAtTools(TypedDict):
     """
 
     stop_at_tool_names: list[str]
+
+
+class MCPConfig(TypedDict):
+    """How an agent offers its MCP servers' tools (`Agent.mcp_config`)."""
+
+    convert_schemas_to_strict: NotRequired[bool]
+    """Convert the servers' input schemas to strict mode where possible (default False)."""
+    failure_error_function: NotRequired[ToolErrorFunction | None]
+    """Turns an MCP tool's error into the model's message; `None` fails the run instead."""
+    include_server_in_tool_names: NotRequired[bool]
+    """Offer tools as `mcp_<server>__<tool>`, so servers with the same tool names can coexist."""
 
 
 ToolsToFinalOutputFunction: TypeAlias = Callable[
@@ -78,6 +106,10 @@ class Agent(Generic[TContext]):
     model: str | Model | None = None
     model_settings: ModelSettings = field(default_factory=ModelSettings)
     tools: list[Tool] = field(default_factory=list)
+    mcp_servers: list[MCPServer] = field(default_factory=list)
+    """MCP servers whose tools the agent is offered each turn, listed before `tools`. Enter each
+    server (`async with server:`) around the runs that use it."""
+    mcp_config: MCPConfig = field(default_factory=lambda: MCPConfig())
     handoffs: list[Agent[Any] | Handoff[Any]] = field(default_factory=list)
     input_guardrails: list[InputGuardrail[TContext]] = field(default_factory=list)
     output_guardrails: list[OutputGuardrail[TContext]] = field(default_factory=list)
@@ -98,7 +130,7 @@ class Agent(Generic[TContext]):
             raise UserError(
                 f"Agent {self.name!r}: prompt must be a Prompt dict or a function returning one."
             )
-        for attr in ("tools", "handoffs", "input_guardrails", "output_guardrails"):
+        for attr in ("tools", "mcp_servers", "handoffs", "input_guardrails", "output_guardrails"):
             if not isinstance(getattr(self, attr), list):
                 raise UserError(f"Agent {self.name!r}: {attr} must be a list.")
         kinds = tool_types()
@@ -108,6 +140,8 @@ class Agent(Generic[TContext]):
                     f"Agent {self.name!r}: {tool!r} is not a tool. Decorate functions with "
                     "@function_tool before putting them in tools=[...]."
                 )
+        if self.mcp_servers:
+            _check_mcp_servers(self)
         for target in self.handoffs:
             if not isinstance(target, Agent | Handoff):
                 raise UserError(
@@ -142,14 +176,36 @@ class Agent(Generic[TContext]):
         return await resolve_prompt(self.prompt, context, self)
 
     async def get_all_tools(self, context: RunContextWrapper[TContext]) -> list[Tool]:
-        """The tools enabled for this turn."""
+        """The tools enabled for this turn: the MCP servers' tools, then `tools`."""
         if all(getattr(tool, "is_enabled", True) is True for tool in self.tools):
-            return self.tools
-        return [
-            tool
-            for tool in self.tools
-            if not isinstance(tool, FunctionTool) or await tool.enabled_for(context, self)
-        ]
+            enabled = self.tools
+        else:
+            enabled = [
+                tool
+                for tool in self.tools
+                if not isinstance(tool, FunctionTool) or await tool.enabled_for(context, self)
+            ]
+        if not self.mcp_servers:
+            return enabled
+        return [*await self.get_mcp_tools(context), *enabled]
+
+    async def get_mcp_tools(self, context: RunContextWrapper[TContext]) -> list[Tool]:
+        """The tools the agent's MCP servers list now (or from their cache), as function tools."""
+        if not self.mcp_servers:
+            return []
+        from .mcp import MCPUtil
+
+        config = self.mcp_config
+        prefixed = config.get("include_server_in_tool_names", False)
+        return await MCPUtil.get_all_function_tools(
+            self.mcp_servers,
+            config.get("convert_schemas_to_strict", False),
+            context,
+            self,
+            config.get("failure_error_function", default_tool_error_function),
+            include_server_in_tool_names=prefixed,
+            reserved_tool_names={tool.name for tool in self.tools} if prefixed else None,
+        )
 
     async def get_all_handoffs(self, context: RunContextWrapper[TContext]) -> list[Handoff[Any]]:
         """The handoffs enabled for this turn (agents listed directly become `handoff(agent)`)."""
@@ -195,6 +251,19 @@ class Agent(Generic[TContext]):
             tool_output_guardrails=tool_output_guardrails,
             needs_approval=needs_approval,
         )
+
+
+def _check_mcp_servers(agent: Agent[Any]) -> None:
+    from .mcp import MCPServer
+
+    for server in agent.mcp_servers:
+        if not isinstance(server, MCPServer):
+            raise UserError(
+                f"Agent {agent.name!r}: mcp_servers takes MCP servers (MCPServerStdio, "
+                f"MCPServerStreamableHttp, ...), not {server!r}."
+            )
+    if not isinstance(agent.mcp_config, dict):
+        raise UserError(f"Agent {agent.name!r}: mcp_config must be a dict (MCPConfig).")
 
 
 def _check_tool_use_behavior(agent: Agent[Any]) -> None:

@@ -251,20 +251,11 @@ def function_tool(
                 return await fn(*args, **kwargs)
             return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
 
-        async def on_invoke_tool(ctx: ToolContext[Any], arguments: str) -> Any:
-            try:
-                return await invoke(ctx, arguments)
-            except Exception as exc:
-                if failure_error_function is None:
-                    raise
-                message = failure_error_function(ctx, exc)
-                return await message if inspect.isawaitable(message) else message
-
         return FunctionTool(
             name=schema.name,
             description=schema.description or "",
             params_json_schema=schema.params_json_schema,
-            on_invoke_tool=on_invoke_tool,
+            on_invoke_tool=handle_tool_errors(invoke, failure_error_function),
             strict_json_schema=strict_mode,
             is_enabled=is_enabled,
             tool_input_guardrails=tool_input_guardrails,
@@ -276,6 +267,26 @@ def function_tool(
         )
 
     return decorate if func is None else decorate(func)
+
+
+def handle_tool_errors(
+    invoke: Callable[[ToolContext[Any], str], Awaitable[Any]],
+    failure_error_function: ToolErrorFunction | None,
+) -> Callable[[ToolContext[Any], str], Awaitable[Any]]:
+    """`invoke`, with the exceptions it raises turned into the model's message by
+    `failure_error_function` (`None`: they propagate and fail the run)."""
+    if failure_error_function is None:
+        return invoke
+    on_error = failure_error_function
+
+    async def on_invoke_tool(ctx: ToolContext[Any], arguments: str) -> Any:
+        try:
+            return await invoke(ctx, arguments)
+        except Exception as exc:
+            message = on_error(ctx, exc)
+            return await message if inspect.isawaitable(message) else message
+
+    return on_invoke_tool
 
 
 def _check_timeout(name: str, timeout: float | None, behavior: str) -> None:

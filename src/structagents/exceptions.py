@@ -15,6 +15,8 @@ Every error a run raises on purpose derives from `AgentsException`:
      ├── ToolOutputGuardrailTripwireTriggered  a tool output guardrail said raise_exception
      ├── ToolTimeoutError                  a tool with `timeout_behavior="raise_exception"`
      │                                     ran past its timeout
+ ├── MCPToolCancellationError          an MCP tool call was cut off by its connection closing
+ │                                     (by default the model is told, the run goes on)
      ├── ModelProviderError                the model's API failed (status code, request id)
      │    ├── ModelRateLimitError          HTTP 429, after the client's own retries
      │    └── ModelConnectionError         no answer: connection failed or timed out
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AgentsException",
     "InputGuardrailTripwireTriggered",
+    "MCPToolCancellationError",
     "MaxTurnsExceeded",
     "ModelBehaviorError",
     "ModelConnectionError",
@@ -200,6 +203,14 @@ class ToolTimeoutError(AgentsException):
 
     def _init_args(self) -> tuple[object, ...]:
         return (self.tool_name, self.timeout_seconds)
+
+
+class MCPToolCancellationError(AgentsException):
+    """An MCP tool call was cut off because the server's connection closed during the call."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class RunTimeoutError(AgentsException, TimeoutError):
