@@ -11,7 +11,7 @@ from typing import Any
 from ._log import logger
 from .config import TracingConfig
 from .processor_interface import TracingProcessor
-from .scope import Scope
+from .scope import Scope, _current_span, _current_trace
 from .spans import NoOpSpan, Span, SpanImpl, TSpanData
 from .traces import NoOpTrace, Trace, TraceImpl
 from .util import gen_group_id, gen_span_id, gen_trace_id, time_iso
@@ -229,27 +229,27 @@ class DefaultTraceProvider(TraceProvider):
         parent: Trace | Span[Any] | None = None,
         disabled: bool = False,
     ) -> Span[TSpanData]:
-        if disabled or self.is_disabled():
+        if disabled or self._disabled or (self._disabled is None and self.is_disabled()):
             return NoOpSpan(span_data)
         trace_metadata: dict[str, Any] | None
         if parent is None:
-            trace = Scope.get_current_trace()
-            if trace is None or isinstance(trace, NoOpTrace):
+            trace = _current_trace.get()
+            if trace is None or trace._is_noop:
                 return NoOpSpan(span_data)
-            current = Scope.get_current_span()
-            if isinstance(current, NoOpSpan):
+            current = _current_span.get()
+            if current is not None and current._is_noop:
                 return NoOpSpan(span_data)
             trace_id = trace.trace_id
             parent_id = current.span_id if current is not None else None
             api_key = trace.tracing_api_key
             trace_metadata = getattr(trace, "metadata", None)
         elif isinstance(parent, Trace):
-            if isinstance(parent, NoOpTrace):
+            if parent._is_noop:
                 return NoOpSpan(span_data)
             trace_id, parent_id, api_key = parent.trace_id, None, parent.tracing_api_key
             trace_metadata = getattr(parent, "metadata", None)
         else:
-            if isinstance(parent, NoOpSpan):
+            if parent._is_noop:
                 return NoOpSpan(span_data)
             trace_id, parent_id, api_key = parent.trace_id, parent.span_id, parent.tracing_api_key
             trace_metadata = parent.trace_metadata

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import abc
-import contextlib
 import contextvars
 import time
 from types import TracebackType
@@ -13,7 +12,7 @@ from typing_extensions import TypedDict
 
 from ._errors import span_error_from
 from .processor_interface import TracingProcessor
-from .scope import Scope
+from .scope import Scope, _current_span
 from .span_data import SpanData
 from .util import gen_span_id, iso_from_ns
 
@@ -37,6 +36,7 @@ class Span(abc.ABC, Generic[TSpanData]):
     """
 
     __slots__ = ()
+    _is_noop = False
 
     @property
     @abc.abstractmethod
@@ -112,6 +112,7 @@ class NoOpSpan(Span[TSpanData]):
     """A span that records nothing (tracing is off, or it has no trace to belong to)."""
 
     __slots__ = ("_prev_token", "_span_data")
+    _is_noop = True
 
     def __init__(self, span_data: TSpanData) -> None:
         self._span_data = span_data
@@ -196,7 +197,7 @@ class SpanImpl(Span[TSpanData]):
         trace_metadata: dict[str, Any] | None = None,
     ) -> None:
         self._trace_id = trace_id
-        self._span_id = span_id or gen_span_id()
+        self._span_id = span_id  # made on first use: many spans are never asked for it
         self._parent_id = parent_id
         self._processor = processor
         self._span_data = span_data
@@ -213,7 +214,10 @@ class SpanImpl(Span[TSpanData]):
 
     @property
     def span_id(self) -> str:
-        return self._span_id
+        span_id = self._span_id
+        if span_id is None:
+            span_id = self._span_id = gen_span_id()
+        return span_id
 
     @property
     def span_data(self) -> TSpanData:
@@ -229,7 +233,7 @@ class SpanImpl(Span[TSpanData]):
         self.start_time_ns = time.time_ns()
         self._processor.on_span_start(self)
         if mark_as_current:
-            self._prev_token = Scope.set_current_span(self)
+            self._prev_token = _current_span.set(self)
 
     def finish(self, reset_current: bool = False) -> None:
         if self.end_time_ns is not None:
@@ -265,7 +269,7 @@ class SpanImpl(Span[TSpanData]):
     def export(self) -> dict[str, Any] | None:
         return {
             "object": "trace.span",
-            "id": self._span_id,
+            "id": self.span_id,
             "trace_id": self._trace_id,
             "parent_id": self._parent_id,
             "started_at": self.started_at,
@@ -275,11 +279,13 @@ class SpanImpl(Span[TSpanData]):
         }
 
     def __repr__(self) -> str:
-        return f"<Span {self._span_data.type} {self._span_id} trace={self._trace_id}>"
+        return f"<Span {self._span_data.type} {self.span_id} trace={self._trace_id}>"
 
 
 def _reset(span: NoOpSpan[Any] | SpanImpl[Any]) -> None:
     token, span._prev_token = span._prev_token, None
     if token is not None:
-        with contextlib.suppress(ValueError):  # finished from another context
-            Scope.reset_current_span(token)
+        try:  # noqa: SIM105 (contextlib.suppress costs more, and this runs per tool call)
+            _current_span.reset(token)
+        except ValueError:  # finished from another context
+            pass

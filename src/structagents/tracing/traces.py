@@ -19,6 +19,7 @@ class Trace(abc.ABC):
     """A workflow: `with trace("Order processing"):` makes every run inside it part of it."""
 
     __slots__ = ()
+    _is_noop = False
 
     @abc.abstractmethod
     def start(self, mark_as_current: bool = False) -> None: ...
@@ -85,6 +86,7 @@ class NoOpTrace(_ContextTrace):
     """A trace that records nothing; runs inside it record nothing either."""
 
     __slots__ = ()
+    _is_noop = True
 
     def start(self, mark_as_current: bool = False) -> None:
         self._started = True
