@@ -94,3 +94,32 @@ async def test_builtin_tools(capsys: pytest.CaptureFixture[str]) -> None:
     }
     assert outcome["files"] == {"notes.txt": "hello\n"}
     assert "Created notes.txt." in capsys.readouterr().out
+
+
+async def test_tracing(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    path = tmp_path / "spans.jsonl"
+    outcome = await load("tracing").main(str(path))
+    assert outcome["same_trace"] is True
+    assert outcome["spans"] == [
+        "chat",
+        "warehouse lookup",
+        "execute_tool stock",
+        "chat",
+        "invoke_agent Clerk",
+        "chat",
+        "invoke_agent Writer",
+        "Restock check",
+    ]
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    assert records[0] == {
+        "object": "trace",
+        "id": outcome["trace_id"],
+        "workflow_name": "Restock check",
+        "group_id": "thread-7",
+        "metadata": None,
+    }
+    # Only the custom span's own data names the item: no input, output or tool data.
+    assert "boots" not in path.read_text().replace('"item": "boots"', "")
+    assert f"trace {outcome['trace_id']}: Only 3 boots left" in capsys.readouterr().out
