@@ -272,3 +272,48 @@ async def test_streamed_run_exposes_tool_guardrail_results() -> None:
             pass
     assert [r.guardrail for r in streamed.tool_input_guardrail_results] == [ok]
     assert streamed.tool_output_guardrail_results == []
+
+
+@pytest.mark.parametrize("before_approval", [False, True])
+async def test_guardrails_and_approvals_order(before_approval: bool) -> None:
+    checked: list[str] = []
+
+    @tool_input_guardrail
+    def no_root(data: ToolInputGuardrailData) -> ToolGuardrailFunctionOutput:
+        checked.append(data.context.tool_arguments)
+        if "/root" in data.context.tool_arguments:
+            return ToolGuardrailFunctionOutput.reject_content("not there")
+        return ToolGuardrailFunctionOutput.allow()
+
+    @function_tool(needs_approval=True, tool_input_guardrails=[no_root])
+    def delete(path: str) -> str:
+        return f"deleted {path}"
+
+    model = ScriptedModel(
+        [
+            [
+                function_call("delete", {"path": "/root"}, call_id="c1"),
+                function_call("delete", {"path": "/tmp"}, call_id="c2"),
+            ],
+            [assistant_message("done")],
+        ]
+    )
+    config = RunConfig(tool_execution={"pre_approval_tool_input_guardrails": before_approval})
+    agent = Agent("a", model=model, tools=[delete])
+    paused = await Runner.run(agent, "x", run_config=config)
+    waiting = [item.call_id for item in paused.interruptions]
+    if before_approval:
+        # the rejected call is answered at once; only the allowed one waits for a human
+        assert waiting == ["c2"]
+        assert outputs(paused) == ["not there"]
+        assert len(checked) == 2
+    else:
+        assert waiting == ["c1", "c2"]
+        assert checked == []
+    state = paused.to_state()
+    for item in paused.interruptions:
+        state.approve(item)
+    result = await Runner.run(agent, state, run_config=config)
+    assert result.final_output == "done"
+    # after approval the guardrails run again, right before each tool
+    assert sorted(outputs(result)[-2:]) == ["deleted /tmp", "not there"]

@@ -68,9 +68,13 @@ CallModelInputFilter: TypeAlias = Callable[
 
 @dataclass
 class ToolExecutionConfig:
-    """The reference SDK's spelling of `RunConfig.max_concurrent_tools`."""
+    """The reference SDK's spelling of `RunConfig.max_concurrent_tools`, and whether a call
+    that waits for approval runs its tool input guardrails first
+    (`pre_approval_tool_input_guardrails`: a rejection then answers the call without a pause;
+    after approval they run again right before the tool)."""
 
     max_function_tool_concurrency: int | None = None
+    pre_approval_tool_input_guardrails: bool = False
 
 
 @dataclass

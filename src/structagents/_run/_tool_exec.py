@@ -47,6 +47,16 @@ async def run_tools(
                 if run.needs_approval is not False:
                     ctx = state.context_wrapper
                     decision = await approval_decision(ctx, run)
+                    if decision is None and _guards_before_approval(env, run):
+                        message = await check_tool_input(
+                            state,
+                            run.input_guardrails,
+                            _tool_context(env, state, agent, run),
+                            agent,
+                        )
+                        if message is not None:
+                            outputs[index] = run.output_item(agent, message)
+                        return
                     if decision is not True:
                         if decision is False:
                             outputs[index] = run.output_item(agent, rejection_message(ctx, run))
@@ -91,14 +101,7 @@ async def _run_call(env: RunEnv, state: RunState, agent: Agent[Any], run: ToolRu
     the end hook.
 
     A rejecting input guardrail's message is the output and the tool's hooks do not fire."""
-    tool_ctx = ToolContext.from_run_context(
-        state.context_wrapper,
-        tool_name=run.tool_name,
-        tool_call_id=run.call_id,
-        tool_arguments=run.arguments,
-        agent=agent,
-        run_config=env.config,
-    )
+    tool_ctx = _tool_context(env, state, agent, run)
     timeout = run.timeout_seconds or env.config.tool_timeout
     with lifecycle.function_span(env, run.tool_name, run.arguments, run.call_id) as span:
         deadline = anyio.current_time() + timeout if timeout else math.inf
@@ -122,6 +125,26 @@ async def _run_call(env: RunEnv, state: RunState, agent: Agent[Any], run: ToolRu
         if started:
             await lifecycle.tool_end(env, tool_ctx, agent, run.tool, output, span)
     return run.output_item(agent, output)
+
+
+def _tool_context(
+    env: RunEnv, state: RunState, agent: Agent[Any], run: ToolRun
+) -> ToolContext[Any]:
+    return ToolContext.from_run_context(
+        state.context_wrapper,
+        tool_name=run.tool_name,
+        tool_call_id=run.call_id,
+        tool_arguments=run.arguments,
+        agent=agent,
+        run_config=env.config,
+    )
+
+
+def _guards_before_approval(env: RunEnv, run: ToolRun) -> bool:
+    """Whether a call waiting for approval runs its input guardrails first (`ToolExecutionConfig
+    .pre_approval_tool_input_guardrails`)."""
+    options = env.config.tool_execution
+    return bool(options and options.pre_approval_tool_input_guardrails and run.input_guardrails)
 
 
 async def _timed_out(run: ToolRun, ctx: ToolContext[Any], seconds: float) -> Any:
