@@ -14,6 +14,7 @@ from structagents import (
     RunHooks,
     Runner,
     ToolCallOutputItem,
+    ToolExecutionConfig,
     ToolGuardrailFunctionOutput,
     ToolInputGuardrail,
     ToolInputGuardrailData,
@@ -298,7 +299,9 @@ async def test_guardrails_and_approvals_order(before_approval: bool) -> None:
             [assistant_message("done")],
         ]
     )
-    config = RunConfig(tool_execution={"pre_approval_tool_input_guardrails": before_approval})
+    config = RunConfig(
+        tool_execution=ToolExecutionConfig(pre_approval_tool_input_guardrails=before_approval)
+    )
     agent = Agent("a", model=model, tools=[delete])
     paused = await Runner.run(agent, "x", run_config=config)
     waiting = [item.call_id for item in paused.interruptions]
