@@ -122,6 +122,7 @@ from ._tools import Tool as Tool
 from ._tools import default_tool_error_function as default_tool_error_function
 from ._tools import function_tool as function_tool
 from ._usage import Usage as Usage
+from ._usage_limits import UsageLimits as UsageLimits
 from .exceptions import AgentsException as AgentsException
 from .exceptions import InputGuardrailTripwireTriggered as InputGuardrailTripwireTriggered
 from .exceptions import MaxTurnsExceeded as MaxTurnsExceeded
@@ -139,6 +140,7 @@ from .exceptions import SessionWriteTimeoutError as SessionWriteTimeoutError
 from .exceptions import ToolInputGuardrailTripwireTriggered as ToolInputGuardrailTripwireTriggered
 from .exceptions import ToolOutputGuardrailTripwireTriggered as ToolOutputGuardrailTripwireTriggered
 from .exceptions import ToolTimeoutError as ToolTimeoutError
+from .exceptions import UsageLimitExceeded as UsageLimitExceeded
 from .exceptions import UserError as UserError
 from .models._openai_shared import set_default_openai_api as set_default_openai_api
 from .models._openai_shared import set_default_openai_client as set_default_openai_client
@@ -382,6 +384,8 @@ __all__ = [
     "TranscriptionSpanData",
     "TurnSpanData",
     "Usage",
+    "UsageLimitExceeded",
+    "UsageLimits",
     "UserError",
     "WebSearchTool",
     "add_trace_processor",

@@ -14,7 +14,7 @@ from ._run_context import RunContextWrapper, ToolContext
 from ._runner import run_in_context
 from ._tools import FunctionTool, NeedsApproval, function_tool
 from ._usage import Usage
-from .exceptions import UserError
+from .exceptions import UsageLimitExceeded, UserError
 
 if TYPE_CHECKING:
     from ._agent import Agent
@@ -56,6 +56,9 @@ def agent_as_tool(
                 hooks=hooks,
                 run_config=config,
             )
+        except UsageLimitExceeded as exc:
+            exc.run_data = None  # the calling run reports its own data
+            raise
         finally:  # requests made count even when the nested run fails or is cancelled
             ctx.usage.add(usage)
         if result.interruptions:

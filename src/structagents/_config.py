@@ -13,6 +13,7 @@ from ._guardrails import InputGuardrail, OutputGuardrail
 from ._handoffs import HandoffHistoryMapper, HandoffInputFilter
 from ._run_context import TContext
 from ._tool_names import ToolNameCollisionPolicy
+from ._usage_limits import UsageLimits
 from .exceptions import UserError
 from .models.interface import Model, ModelProvider
 from .models.settings import ModelSettings, coerce_model_settings
@@ -93,6 +94,9 @@ class RunConfig:
     - `tool_timeout`: default timeout in seconds for tools that set none.
     - `run_timeout`: the whole run is cancelled after this many seconds and raises
       `RunTimeoutError` (a `TimeoutError`).
+    - `usage_limits`: `UsageLimits(request_limit=..., input_tokens_limit=..., ...)`: the
+      request or tool call that would exceed one is not made and `UsageLimitExceeded` is
+      raised (token limits: after the response that went over). Shared with agent-tool runs.
     - `handoff_input_filter`: the input filter of handoffs that have none of their own.
     - `nest_handoff_history`: on a handoff, give the next agent the transcript so far as one
       assistant message instead of the full history (`handoff_history_mapper` builds that
@@ -133,6 +137,7 @@ class RunConfig:
     tool_execution: ToolExecutionConfig | None = None
     tool_timeout: float | None = None
     run_timeout: float | None = None
+    usage_limits: UsageLimits | None = None
     session_input_callback: SessionInputCallback | None = None
     session_settings: SessionSettings | None = None
     session_write_timeout: float = 30.0
@@ -161,6 +166,10 @@ class RunConfig:
         if self.session_settings is not None:
             self.session_settings = coerce_dataclass(
                 self.session_settings, SessionSettings, "RunConfig.session_settings"
+            )
+        if self.usage_limits is not None:
+            self.usage_limits = coerce_dataclass(
+                self.usage_limits, UsageLimits, "RunConfig.usage_limits"
             )
         if self.tool_name_collision_policy not in ("warn", "error"):
             raise UserError("RunConfig.tool_name_collision_policy must be 'warn' or 'error'.")

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from ._function_schema import function_schema
 from ._run_context import RunContextWrapper, ToolContext
-from .exceptions import ModelBehaviorError, UserError
+from .exceptions import ModelBehaviorError, UsageLimitExceeded, UserError
 
 if TYPE_CHECKING:
     from ._agent import Agent
@@ -282,6 +282,8 @@ def handle_tool_errors(
     async def on_invoke_tool(ctx: ToolContext[Any], arguments: str) -> Any:
         try:
             return await invoke(ctx, arguments)
+        except UsageLimitExceeded:
+            raise  # a run-wide limit (an agent tool's nested run), not the tool's error
         except Exception as exc:
             message = on_error(ctx, exc)
             return await message if inspect.isawaitable(message) else message

@@ -22,6 +22,7 @@ Every error a run raises on purpose derives from `AgentsException`:
      │    └── ModelConnectionError         no answer: connection failed or timed out
      ├── ModelTimeoutError                 one model request attempt ran past
      │                                     `ModelSettings.timeout` (also a `TimeoutError`)
+     ├── UsageLimitExceeded                a `RunConfig.usage_limits` limit would be exceeded
      ├── RunTimeoutError                   `RunConfig.run_timeout` elapsed; also a builtin
      │                                     `TimeoutError`, so `except TimeoutError` catches it
      └── SessionWriteTimeoutError          a turn's session write took longer than
@@ -76,6 +77,7 @@ __all__ = [
     "ToolInputGuardrailTripwireTriggered",
     "ToolOutputGuardrailTripwireTriggered",
     "ToolTimeoutError",
+    "UsageLimitExceeded",
     "UserError",
 ]
 
@@ -250,6 +252,21 @@ class ModelTimeoutError(AgentsException, TimeoutError):
 
     def _init_args(self) -> tuple[object, ...]:
         return (self.timeout_seconds,)
+
+
+class UsageLimitExceeded(AgentsException):
+    """The next model request or tool call would exceed `RunConfig.usage_limits` (or a
+    response took the token usage past a limit). `limit` names the limit, e.g. "request_limit".
+    """
+
+    def __init__(self, message: str, *, limit: str = "", value: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.limit = limit
+        self.value = value
+
+    def _init_args(self) -> tuple[object, ...]:
+        return (self.message,)
 
 
 class InputGuardrailTripwireTriggered(AgentsException):

@@ -10,6 +10,7 @@ import anyio
 from .._agent import Agent
 from .._config import RunConfig
 from .._hooks import RunHooks
+from .._usage_limits import UsageBudget, active_budgets
 from ..models.interface import Model, ModelProvider
 from ..models.provider import MultiProvider
 from ._tracing import RunTracing
@@ -39,6 +40,8 @@ class RunEnv:
     tracing: RunTracing | None = None
     """The run's spans; `None` when tracing is off (then no span is ever created)."""
     error_handlers: RunErrorHandlers[Any] | None = None
+    budgets: tuple[UsageBudget, ...] = ()
+    """The usage limits this run checks: its own and those of the runs it is nested in."""
     _models: dict[Agent[Any], Model] = field(default_factory=dict)
     _own_provider: ModelProvider | None = None
 
@@ -47,7 +50,13 @@ class RunEnv:
         cls, config: RunConfig, hooks: RunHooks[Any] | None, session: Session | None = None
     ) -> RunEnv:
         limit = config.max_concurrent_tools
-        env = cls(config, hooks, anyio.CapacityLimiter(limit) if limit else None, session)
+        env = cls(
+            config,
+            hooks,
+            anyio.CapacityLimiter(limit) if limit else None,
+            session,
+            budgets=active_budgets(config.usage_limits),
+        )
         env.tracing = RunTracing.for_run(config)
         return env
 

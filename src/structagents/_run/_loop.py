@@ -68,6 +68,8 @@ async def run_loop(env: RunEnv, state: RunState) -> RunResult:
         else:
             response = await model_call()
         state.record_response(response)
+        for budget in env.budgets:
+            budget.after_response(response.usage)
         processed = process_response(agent, response, tools, handoffs)
         turn = PendingTurn(processed.tool_runs, processed.handoff_runs, len(state.generated_items))
         state.add_items(processed.new_items)

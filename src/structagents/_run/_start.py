@@ -13,6 +13,7 @@ from .._items import TResponseInputItem
 from .._result import RunResult
 from .._run_context import RunContextWrapper
 from .._state import RunState
+from .._usage_limits import sharing_budgets
 from ..sessions.base import Session
 from . import _lifecycle as lifecycle
 from ._boundary import check_input_items, check_run_args, public_errors, within
@@ -94,7 +95,7 @@ async def drive_run(env: RunEnv, state: RunState) -> RunResult:
     """
     state.claim()
     try:
-        with lifecycle.traced_run(env, state), public_errors(state):
+        with lifecycle.traced_run(env, state), public_errors(state), sharing_budgets(env.budgets):
             result = await within(env.config.run_timeout, partial(run_loop, env, state))
             result.trace = env.tracing.trace if env.tracing is not None else None
             return result

@@ -35,6 +35,8 @@ async def run_tools(
     not turn into a message) cancels the other calls; once all have stopped, the error of the
     earliest call is raised (a `KeyboardInterrupt`/`SystemExit`-like one first).
     """
+    for budget in env.budgets:
+        budget.before_tool_calls(len(runs))
     outputs: list[Any] = [_WAITING] * len(runs)
     errors: list[BaseException | None] = [None] * len(runs)
     limiter = env.limiter

@@ -111,6 +111,8 @@ async def call_model(
         await lifecycle.llm_start(env, ctx, agent, system_prompt, model_input)
 
         async def request(attempt: Attempt) -> ModelResponse:
+            for budget in env.budgets:
+                budget.before_request()
             if events is None:
                 return await model.get_response(*args, **options)
             stream = model.stream_response(*args, **options)
