@@ -90,7 +90,8 @@ async def test_token_limits_trip_after_the_response_that_went_over(limit: str) -
     agent = Agent(name="L", model=model, tools=[ping])
     with pytest.raises(UsageLimitExceeded, match=f"{limit}=100") as caught:
         await Runner.run(agent, "go", run_config=limited(**{limit: 100}))
-    assert len(model.calls) == 2 and caught.value.value == 120
+    assert len(model.calls) == 2
+    assert caught.value.value == 120
     assert calls == ["ping 1"]  # the second response's tool call was never made
 
 
