@@ -22,10 +22,11 @@ from structagents import (
 from structagents.testing import ModelCall, ModelStep, ScriptedModel, function_call
 
 calls: list[str] = []
+# Async tools (no worker threads), so trio's autojumping clock never jumps to `fail_after`.
 
 
 @function_tool
-def ping(n: int) -> str:
+async def ping(n: int) -> str:
     """Ping.
 
     Args:
