@@ -123,3 +123,14 @@ async def test_tracing(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> Non
     # Only the custom span's own data names the item: no input, output or tool data.
     assert "boots" not in path.read_text().replace('"item": "boots"', "")
     assert f"trace {outcome['trace_id']}: Only 3 boots left" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio", "trio"])  # the real clock: a subprocess
+async def test_mcp_tools(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("mcp", reason="the mcp extra is not installed")
+    result: Any = await load("mcp_tools").main()
+    assert result.final_output == "Reserved 2 scarves. The boots are sold out."
+    out = capsys.readouterr().out
+    assert "call_1: {'type': 'text', 'text': '5'}" in out
+    assert "call_2: {'type': 'text', 'text': '0'}" in out
+    assert "call_3: {'type': 'text', 'text': 'reserved 2 scarf'}" in out

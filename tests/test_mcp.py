@@ -103,7 +103,12 @@ def tag(request: pytest.FixtureRequest) -> str:
 
 
 def outputs(result: RunResult) -> list[Any]:
-    return [item.output for item in result.new_items if isinstance(item, ToolCallOutputItem)]
+    """Each tool call's output; an MCP text result as its text."""
+    return [
+        item.output["text"] if isinstance(item.output, dict) else item.output
+        for item in result.new_items
+        if isinstance(item, ToolCallOutputItem)
+    ]
 
 
 def offered(model: ScriptedModel, call: int = 0) -> dict[str, Any]:
@@ -303,6 +308,94 @@ async def test_prompts_and_resources(stdio: MCPServerStdio) -> None:
     assert [str(r.uri) for r in resources.resources] == ["memo://notes"]
     read = await stdio.read_resource("memo://notes")
     assert read.contents[0].text == "remember the milk"  # type: ignore[union-attr]
+
+
+async def test_require_approval_pauses_the_call_until_approved(http_url: str) -> None:
+    model = ScriptedModel([[function_call("add", {"a": 2, "b": 2}, call_id="c1")], "four"])
+    gated = MCPServerStreamableHttp({"url": http_url}, require_approval={"add": "always"})
+    async with gated:
+        agent = Agent(name="gated", model=model, mcp_servers=[gated])
+        paused = await Runner.run(agent, "2+2?")
+        [request] = paused.interruptions
+        assert request.tool_name == "add"
+        assert outputs(paused) == []
+        state = paused.to_state()
+        state.approve(request)
+        result = await Runner.run(agent, state)
+    assert outputs(result) == ["4"]
+    assert result.final_output == "four"
+
+
+async def test_server_guardrails_apply_to_its_tools(http_url: str) -> None:
+    from structagents import ToolGuardrailFunctionOutput, tool_input_guardrail
+
+    @tool_input_guardrail
+    def no_echo(data: Any) -> ToolGuardrailFunctionOutput:
+        if data.context.tool_name == "echo":
+            return ToolGuardrailFunctionOutput.reject_content("echo is not allowed")
+        return ToolGuardrailFunctionOutput.allow()
+
+    calls = [
+        function_call("echo", {"text": "hi"}, call_id="e"),
+        function_call("add", {"a": 1, "b": 1}, call_id="a"),
+    ]
+    model = ScriptedModel([calls, "ok"])
+    guarded = MCPServerStreamableHttp({"url": http_url}, tool_input_guardrails=[no_echo])
+    async with guarded:
+        result = await Runner.run(Agent(name="g", model=model, mcp_servers=[guarded]), "go")
+    assert outputs(result) == ["echo is not allowed", "2"]
+
+
+def test_require_approval_settings() -> None:
+    from mcp.types import Tool as MCPTool
+
+    add, echo = (MCPTool(name=n, input_schema={"type": "object"}) for n in ("add", "echo"))
+    agent = Agent(name="a")
+
+    def needs(setting: Any, tool: Any = add) -> Any:
+        return stdio_server(require_approval=setting).needs_approval_for(tool, agent)
+
+    assert needs(None) is False
+    assert needs("always") is True
+    assert needs(True) is True
+    assert needs({"add": "always", "echo": "never"}) is True
+    assert needs({"add": "always"}, echo) is False
+    assert needs({"always": {"tool_names": ["echo"]}, "never": {"tool_names": ["add"]}}) is False
+    assert callable(needs(lambda ctx, agent, tool: tool.name == "add"))
+    with pytest.raises(UserError, match="expected 'always' or 'never'"):
+        needs("sometimes")
+    with pytest.raises(UserError, match="both"):
+        needs({"always": {"tool_names": ["add"]}, "never": {"tool_names": ["add"]}})
+
+
+async def test_listing_and_calls_are_traced(stdio: MCPServerStdio) -> None:
+    from structagents import Span, Trace, TracingProcessor, set_trace_processors
+
+    class Recorder(TracingProcessor):
+        def __init__(self) -> None:
+            self.spans: list[Span[Any]] = []
+
+        def on_trace_start(self, trace: Trace) -> None: ...
+        def on_trace_end(self, trace: Trace) -> None: ...
+        def on_span_start(self, span: Span[Any]) -> None: ...
+        def on_span_end(self, span: Span[Any]) -> None:
+            self.spans.append(span)
+
+        def shutdown(self) -> None: ...
+        def force_flush(self) -> None: ...
+
+    recorder = Recorder()
+    set_trace_processors([recorder])
+    try:
+        model = ScriptedModel([[function_call("add", {"a": 1, "b": 2}, call_id="c1")], "3"])
+        await Runner.run(Agent(name="traced", model=model, mcp_servers=[stdio]), "1+2")
+    finally:
+        set_trace_processors([])
+    listed = [s.span_data for s in recorder.spans if s.span_data.type == "mcp_tools"]
+    assert [d.server for d in listed] == ["stdio-test", "stdio-test"]
+    assert "add" in listed[0].result
+    [called] = [s.span_data for s in recorder.spans if s.span_data.type == "function"]
+    assert (called.name, called.mcp_data) == ("add", {"server": "stdio-test"})
 
 
 def test_agent_rejects_what_is_not_a_server() -> None:

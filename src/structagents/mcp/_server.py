@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import anyio
 
 from .._run_context import RunContextWrapper
-from .._tools import ToolErrorFunction
+from .._tools import NeedsApproval, ToolErrorFunction
 from ..exceptions import AgentsException, MCPToolCancellationError, UserError
 from . import _sdk
+from ._approval import RequireApprovalSetting, approval_policy, needs_approval_for
 from ._util import ToolFilter, ToolFilterContext, apply_tool_filter
 
 if sys.version_info < (3, 11):  # pragma: no cover
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from .._agent import Agent
+    from .._tool_guardrails import ToolInputGuardrail, ToolOutputGuardrail
 
 __all__ = ["MCPServer", "SessionMCPServer"]
 
@@ -55,10 +57,22 @@ class MCPServer(abc.ABC):
     def __init__(
         self,
         use_structured_content: bool = False,
+        require_approval: RequireApprovalSetting = None,
         failure_error_function: ToolErrorFunction | None = _UNSET,
+        *,
+        tool_input_guardrails: list[ToolInputGuardrail[Any]] | None = None,
+        tool_output_guardrails: list[ToolOutputGuardrail[Any]] | None = None,
     ) -> None:
+        """`use_structured_content` sends a result's structured content (as JSON) instead of
+        its content blocks. `require_approval` makes calls wait for a human's decision (see
+        `RequireApprovalSetting`). `failure_error_function` turns a failed call into the
+        model's message (unset: the agent's `mcp_config`, else the default; `None`: the run
+        fails). The guardrails apply to every tool of the server."""
         self.use_structured_content = use_structured_content
+        self._approval_policy = approval_policy(require_approval)
         self._failure_error_function = failure_error_function
+        self.tool_input_guardrails = tool_input_guardrails
+        self.tool_output_guardrails = tool_output_guardrails
 
     @property
     @abc.abstractmethod
@@ -125,6 +139,10 @@ class MCPServer(abc.ABC):
             return agent_default
         return self._failure_error_function
 
+    def needs_approval_for(self, tool: MCPTool, agent: Agent[Any] | None) -> NeedsApproval:
+        """Whether calls to `tool` wait for approval, under `require_approval`."""
+        return needs_approval_for(self._approval_policy, tool, agent)
+
     async def __aenter__(self) -> Self:
         await self.connect()
         return self
@@ -151,9 +169,18 @@ class SessionMCPServer(MCPServer, abc.ABC):
         max_retry_attempts: int,
         retry_backoff_seconds_base: float,
         message_handler: Any,
+        require_approval: RequireApprovalSetting,
         failure_error_function: ToolErrorFunction | None,
+        tool_input_guardrails: list[ToolInputGuardrail[Any]] | None,
+        tool_output_guardrails: list[ToolOutputGuardrail[Any]] | None,
     ) -> None:
-        super().__init__(use_structured_content, failure_error_function)
+        super().__init__(
+            use_structured_content,
+            require_approval,
+            failure_error_function,
+            tool_input_guardrails=tool_input_guardrails,
+            tool_output_guardrails=tool_output_guardrails,
+        )
         timeout = client_session_timeout_seconds
         if timeout is not None and not (timeout >= 0 and math.isfinite(timeout)):
             raise UserError(

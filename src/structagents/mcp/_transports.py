@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from typing_extensions import NotRequired, TypedDict
 
 from .._tools import ToolErrorFunction
 from . import _sdk
+from ._approval import RequireApprovalSetting
 from ._server import _UNSET, SessionMCPServer
 from ._util import ToolFilter
+
+if TYPE_CHECKING:
+    from .._tool_guardrails import ToolInputGuardrail, ToolOutputGuardrail
 
 __all__ = [
     "MCPServerSse",
@@ -59,47 +65,15 @@ class MCPServerStreamableHttpParams(TypedDict):
     httpx_client_factory: NotRequired[Any]
 
 
-class _TransportServer(SessionMCPServer):
+P = TypeVar("P", bound=Mapping[str, object])
+
+
+class _TransportServer(SessionMCPServer, Generic[P]):
     """The constructor the three transports share (the reference SDK's parameters)."""
 
     def __init__(
         self,
-        name: str,
-        cache_tools_list: bool = False,
-        client_session_timeout_seconds: float | None = 5,
-        tool_filter: ToolFilter = None,
-        use_structured_content: bool = False,
-        max_retry_attempts: int = 0,
-        retry_backoff_seconds_base: float = 1.0,
-        message_handler: Any = None,
-        failure_error_function: ToolErrorFunction | None = _UNSET,
-    ) -> None:
-        super().__init__(
-            cache_tools_list=cache_tools_list,
-            client_session_timeout_seconds=client_session_timeout_seconds,
-            tool_filter=tool_filter,
-            use_structured_content=use_structured_content,
-            max_retry_attempts=max_retry_attempts,
-            retry_backoff_seconds_base=retry_backoff_seconds_base,
-            message_handler=message_handler,
-            failure_error_function=failure_error_function,
-        )
-        self._name = name
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-
-class MCPServerStdio(_TransportServer):
-    """A server started as a subprocess, spoken to over its stdin and stdout.
-
-    The process starts on `connect()` (entering `async with`) and is stopped on `cleanup()`.
-    """
-
-    def __init__(
-        self,
-        params: MCPServerStdioParams,
+        params: P,
         cache_tools_list: bool = False,
         name: str | None = None,
         client_session_timeout_seconds: float | None = 5,
@@ -108,20 +82,51 @@ class MCPServerStdio(_TransportServer):
         max_retry_attempts: int = 0,
         retry_backoff_seconds_base: float = 1.0,
         message_handler: Any = None,
+        require_approval: RequireApprovalSetting = None,
         failure_error_function: ToolErrorFunction | None = _UNSET,
+        *,
+        tool_input_guardrails: list[ToolInputGuardrail[Any]] | None = None,
+        tool_output_guardrails: list[ToolOutputGuardrail[Any]] | None = None,
     ) -> None:
+        """`params` says where the server is. `cache_tools_list` lists the tools once (until
+        `invalidate_tools_cache()`); `client_session_timeout_seconds` bounds each request
+        (`None` or 0: no bound); `tool_filter` chooses the tools offered; failed requests are
+        retried `max_retry_attempts` times (-1: forever) after `retry_backoff_seconds_base *
+        2**attempt` seconds. The rest: see `MCPServer`."""
         super().__init__(
-            name or f"stdio: {params['command']}",
-            cache_tools_list,
-            client_session_timeout_seconds,
-            tool_filter,
-            use_structured_content,
-            max_retry_attempts,
-            retry_backoff_seconds_base,
-            message_handler,
-            failure_error_function,
+            cache_tools_list=cache_tools_list,
+            client_session_timeout_seconds=client_session_timeout_seconds,
+            tool_filter=tool_filter,
+            use_structured_content=use_structured_content,
+            max_retry_attempts=max_retry_attempts,
+            retry_backoff_seconds_base=retry_backoff_seconds_base,
+            message_handler=message_handler,
+            require_approval=require_approval,
+            failure_error_function=failure_error_function,
+            tool_input_guardrails=tool_input_guardrails,
+            tool_output_guardrails=tool_output_guardrails,
         )
-        self.params = params
+        self.params: P = params
+        self._name = name or self._default_name(params)
+
+    @staticmethod
+    def _default_name(params: P) -> str:
+        raise NotImplementedError
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+
+class MCPServerStdio(_TransportServer[MCPServerStdioParams]):
+    """A server started as a subprocess, spoken to over its stdin and stdout.
+
+    The process starts on `connect()` (entering `async with`) and is stopped on `cleanup()`.
+    """
+
+    @staticmethod
+    def _default_name(params: MCPServerStdioParams) -> str:
+        return f"stdio: {params['command']}"
 
     def create_streams(self) -> AbstractAsyncContextManager[Any]:
         sdk = _sdk.mcp_client_module()
@@ -134,37 +139,15 @@ class MCPServerStdio(_TransportServer):
             encoding=params.get("encoding", "utf-8"),
             encoding_error_handler=params.get("encoding_error_handler", "strict"),
         )
-        return sdk.stdio_client(server)  # type: ignore[no-any-return]
+        return sdk.stdio_client(server, errlog=_server_stderr())  # type: ignore[no-any-return]
 
 
-class MCPServerSse(_TransportServer):
+class MCPServerSse(_TransportServer[MCPServerSseParams]):
     """A server reached over HTTP with Server-Sent Events (the older HTTP transport)."""
 
-    def __init__(
-        self,
-        params: MCPServerSseParams,
-        cache_tools_list: bool = False,
-        name: str | None = None,
-        client_session_timeout_seconds: float | None = 5,
-        tool_filter: ToolFilter = None,
-        use_structured_content: bool = False,
-        max_retry_attempts: int = 0,
-        retry_backoff_seconds_base: float = 1.0,
-        message_handler: Any = None,
-        failure_error_function: ToolErrorFunction | None = _UNSET,
-    ) -> None:
-        super().__init__(
-            name or f"sse: {params['url']}",
-            cache_tools_list,
-            client_session_timeout_seconds,
-            tool_filter,
-            use_structured_content,
-            max_retry_attempts,
-            retry_backoff_seconds_base,
-            message_handler,
-            failure_error_function,
-        )
-        self.params = params
+    @staticmethod
+    def _default_name(params: MCPServerSseParams) -> str:
+        return f"sse: {params['url']}"
 
     def create_streams(self) -> AbstractAsyncContextManager[Any]:
         from mcp.client.sse import sse_client
@@ -182,34 +165,12 @@ class MCPServerSse(_TransportServer):
         return sse_client(**kwargs)
 
 
-class MCPServerStreamableHttp(_TransportServer):
+class MCPServerStreamableHttp(_TransportServer[MCPServerStreamableHttpParams]):
     """A server reached over Streamable HTTP (the current HTTP transport)."""
 
-    def __init__(
-        self,
-        params: MCPServerStreamableHttpParams,
-        cache_tools_list: bool = False,
-        name: str | None = None,
-        client_session_timeout_seconds: float | None = 5,
-        tool_filter: ToolFilter = None,
-        use_structured_content: bool = False,
-        max_retry_attempts: int = 0,
-        retry_backoff_seconds_base: float = 1.0,
-        message_handler: Any = None,
-        failure_error_function: ToolErrorFunction | None = _UNSET,
-    ) -> None:
-        super().__init__(
-            name or f"streamable_http: {params['url']}",
-            cache_tools_list,
-            client_session_timeout_seconds,
-            tool_filter,
-            use_structured_content,
-            max_retry_attempts,
-            retry_backoff_seconds_base,
-            message_handler,
-            failure_error_function,
-        )
-        self.params = params
+    @staticmethod
+    def _default_name(params: MCPServerStreamableHttpParams) -> str:
+        return f"streamable_http: {params['url']}"
 
     def create_streams(self) -> AbstractAsyncContextManager[Any]:
         import httpx2
@@ -233,6 +194,19 @@ class MCPServerStreamableHttp(_TransportServer):
                 terminate_on_close=params.get("terminate_on_close", True),
             ),
         )
+
+
+def _server_stderr() -> Any:
+    """Where a stdio server's stderr goes: ours, or the process's own when ours is not a file
+    (pytest's capture, notebooks), else nowhere."""
+    for stream in (sys.stderr, sys.__stderr__):
+        try:
+            if stream is not None:
+                stream.fileno()
+                return stream
+        except (OSError, ValueError):
+            continue
+    return subprocess.DEVNULL
 
 
 def _seconds(value: timedelta | float) -> float:

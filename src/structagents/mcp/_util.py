@@ -18,6 +18,7 @@ from .._strict_schema import ensure_strict_json_schema
 from .._tools import FunctionTool, Tool, ToolErrorFunction, default_tool_error_function
 from .._tools import handle_tool_errors as _handle_tool_errors
 from ..exceptions import ModelBehaviorError
+from ..tracing import FunctionSpanData, get_current_span, mcp_tools_span
 
 if TYPE_CHECKING:
     from mcp.types import CallToolResult
@@ -136,7 +137,7 @@ class MCPUtil:
         used: set[str] = set(reserved_tool_names or ())
         seen: set[str] = set()
         for server in servers:
-            listed = await server.list_tools(run_context, agent)
+            listed = await _list_with_span(server, run_context, agent)
             names: list[str | None] = [None] * len(listed)
             if include_server_in_tool_names:
                 names = [_prefixed_name(server.name, t.name, used) for t in listed]
@@ -169,7 +170,7 @@ class MCPUtil:
         failure_error_function: ToolErrorFunction | None = default_tool_error_function,
     ) -> list[Tool]:
         """One server's tools as function tools."""
-        listed = await server.list_tools(run_context, agent)
+        listed = await _list_with_span(server, run_context, agent)
         return [
             cls.to_function_tool(
                 t, server, convert_schemas_to_strict, agent, failure_error_function
@@ -217,6 +218,9 @@ class MCPUtil:
             params_json_schema=schema,
             on_invoke_tool=_handle_tool_errors(invoke, on_error),
             strict_json_schema=is_strict,
+            tool_input_guardrails=_copied(server.tool_input_guardrails),
+            tool_output_guardrails=_copied(server.tool_output_guardrails),
+            needs_approval=server.needs_approval_for(tool, agent),
         )
 
     @classmethod
@@ -244,14 +248,34 @@ class MCPUtil:
         if not isinstance(arguments, dict):
             raise ModelBehaviorError(f"Invalid JSON input for tool {name}: expected a JSON object")
         result = await server.call_tool(tool.name, arguments, meta=meta)
-        return tool_output(result, use_structured_content=server.use_structured_content)
+        output = tool_output(result, use_structured_content=server.use_structured_content)
+        span = get_current_span()
+        if span is not None and isinstance(span.span_data, FunctionSpanData):
+            span.span_data.mcp_data = {"server": server.name}
+        return output
+
+
+async def _list_with_span(
+    server: MCPServer, run_context: RunContextWrapper[Any], agent: Agent[Any]
+) -> list[MCPTool]:
+    """`server.list_tools(...)` inside an `mcp_tools` tracing span that records the names."""
+    with mcp_tools_span(server=server.name) as span:
+        tools = await server.list_tools(run_context, agent)
+        span.span_data.result = [tool.name for tool in tools]
+    return tools
+
+
+def _copied(guardrails: list[Any] | None) -> list[Any] | None:
+    return None if guardrails is None else list(guardrails)
 
 
 def tool_output(result: CallToolResult, *, use_structured_content: bool) -> Any:
-    """What the model is shown for an MCP result.
+    """What the model is shown for an MCP result, in the reference SDK's shapes.
 
-    Text-only results are their text; other content blocks keep the reference SDK's
-    `{"type": "text" | "image", ...}` shapes (one block alone, several as a list).
+    One content block is a `{"type": "text", "text": ...}` or `{"type": "image", "image_url":
+    <data URL>}` dict, several are a list of them (the model gets them as content parts);
+    other blocks are sent as their JSON text. With `use_structured_content`, a successful
+    result's structured content is sent as JSON instead.
     """
     structured = result.structured_content
     if use_structured_content and structured and not result.is_error:
@@ -261,13 +285,10 @@ def tool_output(result: CallToolResult, *, use_structured_content: bool) -> Any:
         if block.type == "text":
             blocks.append({"type": "text", "text": block.text})
         elif block.type == "image":
-            blocks.append(
-                {"type": "image", "image_url": f"data:{block.mime_type};base64,{block.data}"}
-            )
+            url = f"data:{block.mime_type};base64,{block.data}"
+            blocks.append({"type": "image", "image_url": url})
         else:
             blocks.append({"type": "text", "text": block.model_dump_json()})
-    if all(block["type"] == "text" for block in blocks):
-        return "\n".join(block["text"] for block in blocks)
     return blocks[0] if len(blocks) == 1 else blocks
 
 
