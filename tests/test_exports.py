@@ -176,3 +176,23 @@ def test_mcp_names_match_the_reference_sdk() -> None:
     }
     assert expected <= set(structagents.mcp.__all__)
     assert {"MCPToolCancellationError", "MCPConfig"} <= set(structagents.__all__)
+
+
+def test_tool_module_paths_of_the_reference_re_export_the_same_objects() -> None:
+    import structagents.computer
+    import structagents.editor
+    import structagents.tool
+    import structagents.tool_guardrails
+
+    for module in (
+        structagents.tool,
+        structagents.computer,
+        structagents.editor,
+        structagents.tool_guardrails,
+    ):
+        for name in module.__all__:
+            if hasattr(structagents, name):
+                assert getattr(module, name) is getattr(structagents, name), name
+    assert {"FunctionTool", "ShellTool", "WebSearchTool", "ToolOutputImage"} <= set(
+        structagents.tool.__all__
+    )

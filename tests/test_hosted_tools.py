@@ -13,24 +13,28 @@ from structagents import (
     FileSearchTool,
     HostedMCPTool,
     ImageGenerationTool,
+    LocalShellTool,
     MCPApprovalRequestItem,
     MCPApprovalResponseItem,
     MCPListToolsItem,
     MCPToolApprovalFunctionResult,
     MCPToolApprovalRequest,
     MessageOutputItem,
+    ModelBehaviorError,
     OpenAIChatCompletionsModel,
     OpenAIResponsesModel,
     RunItemStreamEvent,
     Runner,
     RunResult,
     RunResultStreaming,
+    ShellTool,
     ToolCallItem,
     UserError,
     WebSearchTool,
 )
 from structagents.testing import (
     FakeOpenAIServer,
+    ScriptedModel,
     assistant_message,
     code_interpreter_call,
     file_search_call,
@@ -182,6 +186,13 @@ async def test_mcp_approval_request_without_a_handler_ends_the_turn_for_the_call
     assert len(server.requests) == 1
 
 
+async def test_mcp_approval_request_for_an_unknown_server_is_a_model_behavior_error() -> None:
+    model = ScriptedModel([[mcp_approval_request("elsewhere", "search")]])
+    tool = HostedMCPTool(tool_config=MCP_CONFIG)
+    with pytest.raises(ModelBehaviorError, match="elsewhere"):
+        await Runner.run(Agent("a", model=model, tools=[tool]), "look")
+
+
 @pytest.mark.parametrize(
     "tool",
     [
@@ -190,6 +201,8 @@ async def test_mcp_approval_request_without_a_handler_ends_the_turn_for_the_call
         HostedMCPTool(tool_config=MCP_CONFIG),
         CodeInterpreterTool(tool_config={}),
         ImageGenerationTool(tool_config={}),
+        ShellTool(executor=lambda request: "ok"),
+        LocalShellTool(executor=lambda request: "ok"),
     ],
 )
 async def test_hosted_tool_on_chat_completions_is_a_user_error_before_any_request(

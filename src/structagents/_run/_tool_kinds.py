@@ -336,8 +336,13 @@ class MCPApprovalRun(ToolRun):
             ),
             None,
         )
+        if tool is None:
+            raise ModelBehaviorError(
+                f"The model sent an MCP approval request for server {label!r}, which agent "
+                f"{agent.name!r} has no HostedMCPTool for."
+            )
         item = MCPApprovalRequestItem(agent, call)
-        if tool is None or tool.on_approval_request is None:
+        if tool.on_approval_request is None:
             return item  # answered by the caller on a later run
         return cls(tool, call, item)
 
