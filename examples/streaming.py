@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 import anyio
+from openai.types.responses import ResponseTextDeltaEvent
 
 from structagents import (
     Agent,
@@ -49,13 +50,11 @@ async def main() -> dict[str, Any]:
     text: list[str] = []
     async with open_run(build_agent(), "Cheapest flight Berlin to Lisbon?") as stream:
         async for event in stream:
-            if isinstance(event, RawResponsesStreamEvent):
-                delta = (
-                    event.data.get("delta") if event.data["type"].endswith("text.delta") else None
-                )
-                if delta:
-                    text.append(delta)
-                    print(delta, end="", flush=True)
+            if isinstance(event, RawResponsesStreamEvent) and isinstance(
+                event.data, ResponseTextDeltaEvent
+            ):
+                text.append(event.data.delta)
+                print(event.data.delta, end="", flush=True)
             elif isinstance(event, RunItemStreamEvent) and event.name == "tool_output":
                 print(f"[tool] {event.item.raw_item['output']}")
     print()

@@ -92,8 +92,8 @@ async def test_triage_hands_off_to_a_specialist() -> None:
     assert specialist_model.calls[0].system_instructions == "Handle billing."
     assert specialist_model.calls[0].input == [
         {"role": "user", "content": "I want a refund"},
-        result.new_items[0].raw_item,
-        result.new_items[1].raw_item,
+        result.new_items[0].to_input_item(),
+        result.new_items[1].to_input_item(),
     ]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import anyio
 import pytest
 from openai import AsyncOpenAI
+from openai.types.responses import ResponseTextDeltaEvent
 from pydantic import BaseModel
 
 from structagents import (
@@ -144,8 +145,8 @@ async def test_streaming_deltas_arrive_as_raw_events(api: str) -> None:
                 async for event in stream:
                     if not isinstance(event, RawResponsesStreamEvent):
                         continue
-                    if event.data["type"] == "response.output_text.delta":
-                        deltas.append(event.data["delta"])
+                    if isinstance(event.data, ResponseTextDeltaEvent):
+                        deltas.append(event.data.delta)
 
     assert "".join(deltas) == "It is sunny in Lisbon."
     assert len(deltas) > 1

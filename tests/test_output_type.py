@@ -241,7 +241,7 @@ async def test_invalid_final_output_raises_model_behavior_error_with_run_data(an
     assert len(run_data.raw_responses) == 1
     [item] = run_data.new_items
     assert isinstance(item, MessageOutputItem)
-    assert item.raw_item["content"][0]["text"] == answer
+    assert item.raw_item.content[0].text == answer
 
 
 async def test_invalid_output_after_a_tool_turn_keeps_the_tool_items_in_run_data() -> None:

@@ -102,7 +102,7 @@ async def test_result_fields_and_to_input_list() -> None:
     assert [e.input_tokens for e in result.usage.request_usage_entries] == [10, 20]
     assert result.to_input_list() == [
         {"role": "user", "content": "go"},
-        *[item.raw_item for item in result.new_items],
+        *[item.to_input_item() for item in result.new_items],
     ]
     # What the second model call saw is exactly the history so far.
     assert model.calls[1].input == result.to_input_list()[:-1]

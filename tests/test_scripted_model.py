@@ -51,7 +51,7 @@ async def ask(
 
 
 def texts(response: ModelResponse) -> list[str]:
-    return [part["text"] for item in response.output for part in item.get("content", ())]
+    return [part["text"] for item in response.to_input_items() for part in item.get("content", ())]
 
 
 @function_tool
@@ -65,8 +65,8 @@ def lookup(key: str) -> str:
 async def test_string_step_is_an_assistant_message() -> None:
     model = ScriptedModel(["hello there"])
     response = await ask(model)
-    assert response.output == [assistant_message("hello there")]
-    assert response.output[0]["role"] == "assistant"
+    assert response.to_input_items() == [assistant_message("hello there")]
+    assert response.to_input_items()[0]["role"] == "assistant"
 
 
 async def test_string_step_is_the_final_output_of_a_run() -> None:
@@ -84,7 +84,7 @@ async def test_list_of_output_items_step(container: Any) -> None:
     ]
     model = ScriptedModel([container(items)])
     response = await ask(model)
-    assert response.output == items
+    assert response.to_input_items() == items
 
 
 async def test_list_step_drives_tool_calls_in_a_run() -> None:
@@ -97,7 +97,7 @@ async def test_list_step_drives_tool_calls_in_a_run() -> None:
 async def test_empty_list_step_is_a_reply_with_no_output() -> None:
     model = ScriptedModel([[]])
     response = await ask(model)
-    assert response.output == []
+    assert response.to_input_items() == []
 
 
 async def test_model_step_sets_every_response_field() -> None:
@@ -113,7 +113,7 @@ async def test_model_step_sets_every_response_field() -> None:
         ]
     )
     response = await ask(model)
-    assert response.output == [assistant_message("hi")]
+    assert response.to_input_items() == [assistant_message("hi")]
     assert response.usage == usage
     assert response.response_id == "resp_a"
     assert response.request_id == "req_a"
@@ -144,7 +144,7 @@ async def test_model_response_step_is_replayed_as_given() -> None:
     )
     model = ScriptedModel([given])
     response = await ask(model)
-    assert response.output == given.output
+    assert response.to_input_items() == given.to_input_items()
     assert response.usage.output_tokens == 9
     assert (response.response_id, response.request_id) == ("resp_given", "req_given")
 
@@ -660,6 +660,8 @@ async def test_stream_events_are_streamed_verbatim() -> None:
     ]
     model = ScriptedModel([ModelStep.stream(events)])
     async with open_run(Agent(name="a", model=model), "hi") as stream:
-        raw = [e.data for e in [e async for e in stream] if isinstance(e, RawResponsesStreamEvent)]
+        raw = [
+            e.data_dict for e in [e async for e in stream] if isinstance(e, RawResponsesStreamEvent)
+        ]
     assert raw == events
     assert stream.result.final_output == "Hello"

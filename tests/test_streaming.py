@@ -34,7 +34,7 @@ from structagents.testing import ModelStep, ScriptedModel, assistant_message, fu
 
 def describe(event: StreamEvent) -> str:
     if isinstance(event, RawResponsesStreamEvent):
-        return f"raw:{event.data['type']}"
+        return f"raw:{event.data_dict['type']}"
     if isinstance(event, RunItemStreamEvent):
         return f"item:{event.name}"
     return f"agent:{event.new_agent.name}"
@@ -110,8 +110,8 @@ async def test_text_deltas_carry_the_text() -> None:
         async for event in stream:
             if not isinstance(event, RawResponsesStreamEvent):
                 continue
-            if event.data["type"] == "response.output_text.delta":
-                deltas.append(event.data["delta"])
+            if event.data_dict["type"] == "response.output_text.delta":
+                deltas.append(event.data_dict["delta"])
     assert deltas == ["Hello ", "there, ", "traveller."]
 
 

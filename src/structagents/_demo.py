@@ -122,7 +122,7 @@ async def stream_demo(agent: Agent[Any], text: str, write: Callable[[str], Any])
                 "tool_called",
                 "handoff_requested",
             ):
-                call = event.item.raw_item
+                call = event.item.to_input_item()
                 write(f"  -> {call['name']}({call['arguments']})\n")
             elif isinstance(event, RunItemStreamEvent) and event.name == "tool_output":
                 write(f"  <- {event.item.raw_item['output']}\n")
@@ -130,12 +130,12 @@ async def stream_demo(agent: Agent[Any], text: str, write: Callable[[str], Any])
                 write(f"[{event.new_agent.name}]\n")
             elif (
                 isinstance(event, RawResponsesStreamEvent)
-                and event.data["type"] == "response.output_text.delta"
+                and event.data_dict["type"] == "response.output_text.delta"
             ):
                 if not answering:
                     write("assistant: ")
                     answering = True
-                write(event.data["delta"])
+                write(event.data_dict["delta"])
         if answering:
             write("\n")
     return stream.result

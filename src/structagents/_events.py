@@ -18,6 +18,7 @@ from ._items import (
     ToolCallItem,
     ToolCallOutputItem,
 )
+from ._typed import TypedView, typed_stream_event
 
 if TYPE_CHECKING:
     from ._agent import Agent
@@ -46,10 +47,22 @@ RunItemEventName: TypeAlias = Literal[
 
 @dataclass
 class RawResponsesStreamEvent:
-    """An event exactly as the model streamed it (a Responses-API stream event dict)."""
+    """An event exactly as the model streamed it.
 
-    data: dict[str, Any]
+    `data` reads as the `openai` SDK's stream event (`ResponseTextDeltaEvent`,
+    `ResponseCompletedEvent`, ...; built on first access, a dict for event types the SDK does
+    not know), as in the reference SDK. `data_dict` is the same event as the plain JSON dict
+    the model sent, at no cost: `event.data_dict["delta"]`.
+    """
+
+    data: Any = TypedView(lambda _event, data: typed_stream_event(data))  # noqa: RUF009 (a descriptor)
     type: Literal["raw_response_event"] = "raw_response_event"
+
+    @property
+    def data_dict(self) -> dict[str, Any]:
+        """The event as a Responses-API stream event dict (what `data` is built from)."""
+        data: dict[str, Any] = self.__dict__["_data_plain"]
+        return data
 
 
 @dataclass

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic_core import to_json
 
 from ._tool_outputs import structured_tool_output
+from ._typed import TypedView, plain, typed_output_item
 from .exceptions import UserError
 
 if TYPE_CHECKING:
@@ -38,17 +39,30 @@ TResponseOutputItem = dict[str, Any]
 """A Responses-API output item, e.g. `{"type": "message", "role": "assistant", ...}`."""
 
 
+def _typed_raw_item(item: RunItem, raw: dict[str, Any]) -> Any:
+    return typed_output_item(raw) if item.raw_item_is_typed else raw
+
+
 @dataclass(eq=False)
 class RunItem:
-    """Something a run produced. `raw_item` is the item as it goes into the history."""
+    """Something a run produced.
+
+    `raw_item` reads as the `openai` SDK's object, as in the reference SDK
+    (`ResponseOutputMessage`, `ResponseFunctionToolCall`, `ResponseReasoningItem`...; tool and
+    handoff outputs stay dicts), built on first access. `to_input_item()` is the plain JSON
+    dict the run holds and sends (no conversion). Either may be passed as `raw_item`.
+    """
 
     agent: Agent[Any]
-    raw_item: dict[str, Any]
+    raw_item: Any = TypedView(_typed_raw_item)  # noqa: RUF009 (a descriptor, not a default)
     type: ClassVar[str] = "run_item"
+    raw_item_is_typed: ClassVar[bool] = True
+    """Whether `raw_item` reads as an SDK object (False: the reference keeps a dict too)."""
 
     def to_input_item(self) -> TResponseInputItem:
-        """The item as the next model request sees it."""
-        return self.raw_item
+        """The item as the next model request sees it: its plain JSON dict."""
+        item: dict[str, Any] = self.__dict__["_raw_item_plain"]
+        return item
 
 
 @dataclass(eq=False)
@@ -64,6 +78,19 @@ class ToolCallItem(RunItem):
 
     type: ClassVar[str] = "tool_call_item"
 
+    @property
+    def tool_name(self) -> str | None:
+        """The called tool's name, if the call item has one."""
+        name = self.to_input_item().get("name")
+        return name if isinstance(name, str) else None
+
+    @property
+    def call_id(self) -> str | None:
+        """The call's id (`call_id`, else the item's `id`), if it has one."""
+        raw = self.to_input_item()
+        call_id = raw.get("call_id") or raw.get("id")
+        return call_id if isinstance(call_id, str) else None
+
 
 @dataclass(eq=False)
 class ToolCallOutputItem(RunItem):
@@ -71,6 +98,7 @@ class ToolCallOutputItem(RunItem):
 
     output: Any = None
     type: ClassVar[str] = "tool_call_output_item"
+    raw_item_is_typed: ClassVar[bool] = False
 
 
 @dataclass(eq=False)
@@ -87,6 +115,7 @@ class HandoffOutputItem(RunItem):
     source_agent: Agent[Any] | None = None
     target_agent: Agent[Any] | None = None
     type: ClassVar[str] = "handoff_output_item"
+    raw_item_is_typed: ClassVar[bool] = False
 
 
 @dataclass(eq=False)
@@ -168,9 +197,9 @@ class ItemHelpers:
     """Small helpers for reading and building items."""
 
     @classmethod
-    def extract_last_text(cls, message: TResponseOutputItem) -> str | None:
-        """The text of a message's last content part, if it is text."""
-        content = message.get("content")
+    def extract_last_text(cls, message: Any) -> str | None:
+        """The text of a message's last content part, if it is text (a dict or SDK object)."""
+        content = plain(message).get("content")
         if isinstance(content, str):
             return content
         if content:
@@ -180,9 +209,9 @@ class ItemHelpers:
         return None
 
     @classmethod
-    def extract_text(cls, message: TResponseOutputItem) -> str:
-        """All the text parts of a message, joined."""
-        content = message.get("content")
+    def extract_text(cls, message: Any) -> str:
+        """All the text parts of a message (a dict or SDK object), joined."""
+        content = plain(message).get("content")
         if isinstance(content, str):
             return content
         return "".join(
@@ -194,7 +223,7 @@ class ItemHelpers:
     @classmethod
     def text_message_output(cls, message: MessageOutputItem) -> str:
         """The text of one message item."""
-        return cls.extract_text(message.raw_item)
+        return cls.extract_text(message.to_input_item())
 
     @classmethod
     def text_message_outputs(cls, items: list[RunItem]) -> str:

@@ -29,7 +29,8 @@ class EventSink:
         self._lock = anyio.Lock()
         self._released = anyio.Event()
 
-    async def raw(self, data: dict[str, Any]) -> None:
+    async def raw(self, data: Any) -> None:
+        """Send a model stream event (a dict, or an SDK event from a reference-style model)."""
         event = RawResponsesStreamEvent(data=data)
         if self._held is None:
             await self._send.send(event)

@@ -24,6 +24,7 @@ from .._items import (
 from .._output_schema import output_schema_for
 from .._state import RunState
 from .._tools import FunctionTool, Tool
+from .._typed import plain
 from ..exceptions import ModelBehaviorError, UserError
 from ..models.interface import ModelResponse
 from ..tracing.span_data import ResponseSpanData
@@ -152,7 +153,7 @@ async def _filtered_input(
 
 async def _streamed_response(
     events: EventSink,
-    stream: AsyncIterator[dict[str, Any]],
+    stream: AsyncIterator[Any],
     attempt: Attempt,
     preserve_raw_usage: bool | None,
     span: Span[ResponseSpanData] | None,
@@ -162,11 +163,14 @@ async def _streamed_response(
     completed: dict[str, Any] | None = None
     try:
         async for event in stream:
-            attempt.saw_event(event.get("type"))
+            kind = event.get("type") if isinstance(event, dict) else getattr(event, "type", None)
+            attempt.saw_event(kind)
             await events.raw(event)
-            kind = event.get("type")
             if kind == "response.completed":
-                completed = event.get("response")
+                # (an SDK object from a model written for the reference SDK is dumped)
+                completed = (
+                    event.get("response") if isinstance(event, dict) else plain(event.response)
+                )
             elif span is not None and _is_first_delta(kind, span):
                 span.span_data.first_token_at = time_iso()
     finally:
@@ -201,7 +205,7 @@ def process_response(
     processed = ProcessedResponse()
     tools_by_name: dict[str, FunctionTool] | None = None
     handoffs_by_name = {h.tool_name: h for h in handoffs}
-    for item in response.output:
+    for item in response.to_input_items():
         kind = item.get("type")
         if kind == "message":
             processed.new_items.append(MessageOutputItem(agent, item))

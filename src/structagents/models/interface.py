@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .._typed import TypedView, typed_output_items
 from .._usage import Usage, usage_from_json, usage_to_json
 
 if TYPE_CHECKING:
-    from .._items import TResponseInputItem, TResponseOutputItem
+    from .._items import TResponseInputItem
     from .._output_schema import AgentOutputSchema
     from .._retry import ModelRetryAdvice, ModelRetryAdviceRequest
     from .._tools import Tool
@@ -36,9 +37,14 @@ class ModelTracing(enum.Enum):
 
 @dataclass
 class ModelResponse:
-    """One model reply: its output items (Responses-API dicts), usage and ids."""
+    """One model reply: its output items, usage and ids.
 
-    output: list[TResponseOutputItem]
+    `output` reads as the `openai` SDK's output items (`ResponseOutputMessage`,
+    `ResponseFunctionToolCall`...), built on first access, as in the reference SDK;
+    `to_input_items()` gives the plain Responses-API dicts the run holds. Either may be passed.
+    """
+
+    output: Any = TypedView(lambda _response, items: typed_output_items(items), many=True)  # noqa: RUF009 (a descriptor)
     usage: Usage = field(default_factory=Usage)
     response_id: str | None = None
     request_id: str | None = None
@@ -46,8 +52,8 @@ class ModelResponse:
     """The provider's own usage object, kept when `ModelSettings.preserve_raw_usage` is set."""
 
     def to_input_items(self) -> list[TResponseInputItem]:
-        """The output items as input items for the next request (they are the same dicts)."""
-        return list(self.output)
+        """The output items as input item dicts for the next request (the same dicts)."""
+        return list(self.__dict__["_output_plain"])
 
     @classmethod
     def from_response_json(cls, data: Mapping[str, Any]) -> ModelResponse:
@@ -64,7 +70,7 @@ class ModelResponse:
             "id": self.response_id,
             "object": "response",
             "status": "completed",
-            "output": self.output,
+            "output": self.to_input_items(),
             "usage": usage_to_json(self.usage),
         }
 
@@ -117,7 +123,8 @@ class Model(abc.ABC):
         prompt: Any | None,
     ) -> AsyncIterator[dict[str, Any]]:
         """Stream the reply as Responses-API stream event dicts, ending with `response.completed`
-        (whose `response` carries the output items and usage).
+        (whose `response` carries the output items and usage). The `openai` SDK's typed events
+        are accepted too (models written for the reference SDK yield those).
 
         Models that cannot stream need not override this: the default makes one
         `get_response` call and yields only the `response.completed` event.
