@@ -173,7 +173,7 @@ async def llm_end(
         data.response_id = response.response_id
         data.usage = usage_json(response.usage)
         if env.tracing is not None and env.tracing.include_data:
-            data.output = response.output
+            data.output = response.to_input_items()
     if env.hooks is not None:
         await env.hooks.on_llm_end(ctx, agent, response)
     if agent.hooks is not None:
