@@ -119,7 +119,7 @@ async def test_hosted_tool_round_trip(
         # a reply with only hosted calls and a message ends the run
         assert result.final_output == "found it"
         assert [type(i) for i in result.new_items] == [item_class, MessageOutputItem]
-        assert result.new_items[0].raw_item == item
+        assert result.new_items[0].to_input_item() == item
         follow_up = await Runner.run(
             agent, [*result.to_input_list(), {"role": "user", "content": "more"}]
         )
