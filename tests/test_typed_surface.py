@@ -267,6 +267,7 @@ def test_sdk_objects_given_to_items_are_kept_and_dumped_once() -> None:
         "name": "g",
         "arguments": "{}",
     }
+    assert item.raw_item_dict is item.to_input_item()
     response = ModelResponse(output=[call], usage=Usage(), response_id=None)
     assert response.output == [call]
     assert response.to_input_items() == [item.to_input_item()]

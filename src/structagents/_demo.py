@@ -125,7 +125,7 @@ async def stream_demo(agent: Agent[Any], text: str, write: Callable[[str], Any])
                 call = event.item.to_input_item()
                 write(f"  -> {call['name']}({call['arguments']})\n")
             elif isinstance(event, RunItemStreamEvent) and event.name == "tool_output":
-                write(f"  <- {event.item.raw_item['output']}\n")
+                write(f"  <- {event.item.raw_item_dict['output']}\n")
             elif isinstance(event, AgentUpdatedStreamEvent):
                 write(f"[{event.new_agent.name}]\n")
             elif (

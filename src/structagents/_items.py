@@ -49,8 +49,9 @@ class RunItem:
 
     `raw_item` reads as the `openai` SDK's object, as in the reference SDK
     (`ResponseOutputMessage`, `ResponseFunctionToolCall`, `ResponseReasoningItem`...; tool and
-    handoff outputs stay dicts), built on first access. `to_input_item()` is the plain JSON
-    dict the run holds and sends (no conversion). Either may be passed as `raw_item`.
+    handoff outputs stay dicts), built on first access. `raw_item_dict` (and
+    `to_input_item()`) is the plain JSON dict the run holds and sends, at no cost. Either may
+    be passed as `raw_item`.
     """
 
     agent: Agent[Any]
@@ -59,10 +60,15 @@ class RunItem:
     raw_item_is_typed: ClassVar[bool] = True
     """Whether `raw_item` reads as an SDK object (False: the reference keeps a dict too)."""
 
-    def to_input_item(self) -> TResponseInputItem:
-        """The item as the next model request sees it: its plain JSON dict."""
+    @property
+    def raw_item_dict(self) -> dict[str, Any]:
+        """`raw_item` as the plain JSON dict the run holds (no conversion)."""
         item: dict[str, Any] = self.__dict__["_raw_item_plain"]
         return item
+
+    def to_input_item(self) -> TResponseInputItem:
+        """The item as the next model request sees it: its plain JSON dict."""
+        return self.raw_item_dict
 
 
 @dataclass(eq=False)
@@ -144,6 +150,7 @@ class MCPApprovalResponseItem(RunItem):
     """The answer to an MCP approval request (an `mcp_approval_response` item)."""
 
     type: ClassVar[str] = "mcp_approval_response_item"
+    raw_item_is_typed: ClassVar[bool] = False
 
 
 @dataclass(eq=False)
@@ -159,7 +166,7 @@ class ToolApprovalItem(RunItem):
 
     def __post_init__(self) -> None:
         if self.tool_name is None:
-            name = self.raw_item.get("name")
+            name = self.raw_item_dict.get("name")
             self.tool_name = name if isinstance(name, str) else None
 
     @property
@@ -170,13 +177,13 @@ class ToolApprovalItem(RunItem):
     @property
     def call_id(self) -> str | None:
         """The id of the tool call waiting for approval."""
-        call_id = self.raw_item.get("call_id")
+        call_id = self.raw_item_dict.get("call_id")
         return call_id if isinstance(call_id, str) else None
 
     @property
     def arguments(self) -> str | None:
         """The call's arguments, as the JSON text the model sent."""
-        arguments = self.raw_item.get("arguments")
+        arguments = self.raw_item_dict.get("arguments")
         return arguments if isinstance(arguments, str) else None
 
     def to_input_item(self) -> TResponseInputItem:
@@ -191,6 +198,7 @@ class InputItem(RunItem):
     """Input added to a paused run with `RunState.add_input`, given to the next model call."""
 
     type: ClassVar[str] = "input_item"
+    raw_item_is_typed: ClassVar[bool] = False
 
 
 class ItemHelpers:

@@ -263,7 +263,7 @@ class RunState:
         """Stop the run at `turn`: its `interruptions` wait for decisions."""
         self.interruption = turn
         self.context_wrapper._pending_approvals = {
-            item.raw_item["call_id"]: item for item in turn.interruptions
+            item.raw_item_dict["call_id"]: item for item in turn.interruptions
         }
 
     def unpause(self) -> None:

@@ -232,7 +232,11 @@ def _status(state: RunState) -> str:
 
 
 def _item_to_json(item: RunItem) -> dict[str, Any]:
-    data: dict[str, Any] = {"type": item.type, "agent": item.agent.name, "raw_item": item.raw_item}
+    data: dict[str, Any] = {
+        "type": item.type,
+        "agent": item.agent.name,
+        "raw_item": item.raw_item_dict,
+    }
     if isinstance(item, ToolCallOutputItem):
         data["output"] = jsonable(item.output)
     elif isinstance(item, HandoffOutputItem):

@@ -81,13 +81,13 @@ def restore_pending_turn(state: RunState, saved: Mapping[str, Any]) -> PendingTu
     calls: dict[str, Any] = {}
     outputs: dict[str, RunItem] = {}
     for item in items[start:]:
-        call_id = item.raw_item.get("call_id")
+        call_id = item.raw_item_dict.get("call_id")
         if not isinstance(call_id, str):
             continue
-        if item.raw_item.get("type", "").endswith("_output"):
+        if item.raw_item_dict.get("type", "").endswith("_output"):
             outputs[call_id] = item
         else:
-            calls[call_id] = item.raw_item
+            calls[call_id] = item.raw_item_dict
     turn = PendingTurn([], [], start)
     for call_id in saved["tool_calls"]:
         call = _made_call(call_id, calls, made)

@@ -112,7 +112,7 @@ async def _tool_phase(
     if not waiting and state.interruption is None:
         return done
     for item in done:
-        turn.outputs[item.raw_item["call_id"]] = item
+        turn.outputs[item.raw_item_dict["call_id"]] = item
     if waiting:
         turn.interruptions = waiting
         state.pause(turn)
