@@ -132,7 +132,7 @@ async def test_invalid_final_output_handler_validates_what_it_returns() -> None:
         structured("not json"), "go", error_handlers={"invalid_final_output": fallback}
     )
     assert result.final_output == Answer(value=-1)
-    assert result.new_items[-1].raw_item["content"][0]["text"] == '{"value":-1}'
+    assert result.new_items[-1].raw_item.content[0].text == '{"value":-1}'
 
     with pytest.raises(ModelBehaviorError):
         await Runner.run(

@@ -247,7 +247,7 @@ def _item_to_json(item: RunItem) -> dict[str, Any]:
 
 def _response_to_json(response: ModelResponse) -> dict[str, Any]:
     return {
-        "output": response.output,
+        "output": response.to_input_items(),
         "usage": _USAGE.dump_python(response.usage, mode="json"),
         "response_id": response.response_id,
         "request_id": response.request_id,

@@ -74,7 +74,7 @@ def restore_pending_turn(state: RunState, saved: Mapping[str, Any]) -> PendingTu
     items = state.generated_items
     if not state.model_responses or not 0 <= start <= len(items):
         raise UserError("This saved RunState is corrupt: its interrupted turn is out of range.")
-    made = {item.get("call_id"): item for item in state.model_responses[-1].output}
+    made = {item.get("call_id"): item for item in state.model_responses[-1].to_input_items()}
     agent = state.current_agent
     tools = {tool.name: tool for tool in agent.tools if isinstance(tool, FunctionTool)}
     handoffs = {h.tool_name: h for h in _handoffs(agent)}
