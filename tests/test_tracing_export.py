@@ -307,3 +307,37 @@ async def test_openai_exporter_posts_batches_to_the_ingest_endpoint() -> None:
     }
     assert {item["span_data"]["type"] for item in data[1:]} >= {"agent", "response", "function"}
     assert "sk-per-run" not in json.dumps(request.body)
+
+
+EXIT_SCRIPT = """
+import sys, threading, anyio
+import structagents.tracing.setup as setup
+from structagents import Agent, Runner, add_trace_processor
+from structagents.testing import ScriptedModel
+from structagents.tracing import BatchTraceProcessor, JSONLSpanExporter, TracingExporter
+
+class Hang(TracingExporter):
+    def export(self, items):
+        threading.Event().wait()
+
+setup.EXIT_FLUSH_TIMEOUT = 0.5
+add_trace_processor(BatchTraceProcessor(JSONLSpanExporter(sys.argv[1]), schedule_delay=3600))
+add_trace_processor(BatchTraceProcessor(Hang(), schedule_delay=0))
+anyio.run(Runner.run, Agent(name="a", model=ScriptedModel(["bye"])), "hi")
+"""
+
+
+def test_process_exit_flushes_within_a_bound(tmp_path: Path) -> None:
+    # One exporter works, one hangs forever: the first's spans are written, and the process
+    # still exits (after at most EXIT_FLUSH_TIMEOUT).
+    import subprocess
+    import sys
+
+    path = tmp_path / "exit.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-c", EXIT_SCRIPT, str(path)], timeout=60, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    kinds = [json.loads(line).get("object") for line in path.read_text().splitlines()]
+    assert kinds[0] == "trace"
+    assert kinds.count("trace.span") == 4  # task, agent, turn, response: exported at exit

@@ -16,11 +16,13 @@ import threading
 from typing import IO, Any
 
 from ._log import logger
+from .openai_exporter import BackendSpanExporter
 from .processor_interface import TracingExporter, TracingProcessor
 from .spans import Span
 from .traces import Trace
 
 __all__ = [
+    "BackendSpanExporter",
     "BatchTraceProcessor",
     "ConsoleSpanExporter",
     "JSONLSpanExporter",
@@ -194,19 +196,17 @@ class BatchTraceProcessor(TracingProcessor):
                 )
 
 
-_default_exporter: Any = None
+_default_exporter: BackendSpanExporter | None = None
 _default_processor: BatchTraceProcessor | None = None
 _default_lock = threading.Lock()
 
 
-def default_exporter() -> Any:
+def default_exporter() -> BackendSpanExporter:
     """The (shared) exporter to the OpenAI traces dashboard. Not registered by default:
     `add_trace_processor(default_processor())` opts in."""
     global _default_exporter
     with _default_lock:
         if _default_exporter is None:
-            from .openai_exporter import BackendSpanExporter
-
             _default_exporter = BackendSpanExporter()
         return _default_exporter
 
