@@ -78,14 +78,20 @@ async def ours(n: int, budget_s: float) -> dict[str, float]:
         "on, no-op processor": ([NoOpProcessor()], RunConfig()),
         "on, OpenTelemetry SDK": ([OpenTelemetryTracingProcessor(provider)], RunConfig()),
     }
-    results: dict[str, float] = {}
-    for mode, (processors, config) in modes.items():
+    best = dict.fromkeys(modes, float("inf"))
+    for processors, config in modes.values():  # warm-up
         set_trace_processors(processors)
-        await _ours_once(10, config, exporter.clear)  # warm-up
-        seconds = await best_of(partial(_ours_once, n, config, exporter.clear), budget_s)
-        results[mode] = n / seconds
+        await _ours_once(10, config, exporter.clear)
+    rounds = 0
+    started = time.perf_counter()
+    # Interleaved rounds, best of each: a machine whose load drifts treats every mode alike.
+    while rounds < 3 or (time.perf_counter() - started < budget_s * len(modes) and rounds < 30):
+        for mode, (processors, config) in modes.items():
+            set_trace_processors(processors)
+            best[mode] = min(best[mode], await _ours_once(n, config, exporter.clear))
+        rounds += 1
     set_trace_processors([])
-    return results
+    return {mode: n / seconds for mode, seconds in best.items()}
 
 
 def reference(n: int, budget_s: float) -> float | None:
@@ -139,9 +145,9 @@ def reference(n: int, budget_s: float) -> float | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="N=100 and a short budget")
+    parser.add_argument("--quick", action="store_true", help="N=50 and a short budget (a smoke test)")
     args = parser.parse_args(argv)
-    n, budget = (100, 0.2) if args.quick else (1000, 1.0)
+    n, budget = (50, 0.01) if args.quick else (1000, 1.0)
     rows: dict[str, dict[str, float]] = {}
     for backend in ("asyncio", "trio"):
         rows[backend] = anyio.run(ours, n, budget, backend=backend)

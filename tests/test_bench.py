@@ -105,3 +105,13 @@ def test_session_benchmark_quick_reports_load_and_append_for_each_session(
     for cells in rows.values():
         assert len(cells) == 4  # load and append at 100 and 1 000 items
         assert all(number(cell) > 0 for cell in cells)
+
+
+def test_tracing_benchmark_quick_reports_every_mode(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import tracing
+
+    assert tracing.main(["--quick"]) == 0
+    out = capsys.readouterr().out
+    for row in ("tracing off", "tracing on, no-op processor", "tracing on, OpenTelemetry SDK"):
+        assert f"| {row} |" in out
+    assert "÷ off (goal ≥ 0.85)" in out
