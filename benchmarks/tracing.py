@@ -145,7 +145,7 @@ def reference(n: int, budget_s: float) -> float | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="N=50 and a short budget (a smoke test)")
+    parser.add_argument("--quick", action="store_true", help="N=50, a smoke test")
     args = parser.parse_args(argv)
     n, budget = (50, 0.01) if args.quick else (1000, 1.0)
     rows: dict[str, dict[str, float]] = {}
