@@ -531,7 +531,7 @@ async def test_each_call_counts_one_request_by_default() -> None:
     result = await Runner.run(Agent(name="a", model=model, tools=[lookup]), "hi")
     assert result.usage.requests == 3
     assert result.usage.input_tokens == 0
-    assert len(result.usage.request_usage_entries) == 3
+    assert result.usage.request_usage_entries == []  # no tokens: no entry, as in the reference
     assert [response.usage.requests for response in result.raw_responses] == [1, 1, 1]
 
 

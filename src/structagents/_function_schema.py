@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,16 +57,19 @@ def function_schema(
     use_docstring_info: bool = True,
     strict_json_schema: bool = True,
 ) -> FuncSchema:
-    """Build the `FuncSchema` of `func`.
+    """Build the `FuncSchema` of `func` (a function, or an object with a `__call__` method).
 
     A first parameter annotated `RunContextWrapper` or `ToolContext` receives the context and is
-    left out of the schema. Parameter descriptions come from the docstring.
+    left out of the schema. Parameter descriptions come from the docstring, else from the
+    annotation (`Annotated[int, "what it is"]` or `Field(description=...)`), as in the
+    reference. Arguments the schema does not name are ignored, as pydantic does by default.
     """
-    doc = parse_docstring(func.__doc__) if use_docstring_info else None
+    target = callable_target(func)
+    doc = parse_docstring(_doc_of(func, target)) if use_docstring_info else None
     name = name_override or getattr(func, "__name__", None) or type(func).__name__
-    signature = inspect.signature(func)
+    signature = inspect.signature(target)
     try:
-        hints = get_type_hints(func, include_extras=True)
+        hints = get_type_hints(target, include_extras=True)
     except Exception as exc:
         raise UserError(f"Cannot read the type hints of tool {name!r}: {exc}") from exc
 
@@ -79,6 +82,7 @@ def function_schema(
             )
 
     fields: dict[str, Any] = {}
+    config = ConfigDict()
     for param in params[1:] if takes_context else params:
         annotation = hints.get(param.name, Any)
         description = doc.params.get(param.name) if doc else None
@@ -88,13 +92,13 @@ def function_schema(
         elif param.kind is param.VAR_KEYWORD:
             annotation = dict[str, annotation]  # type: ignore[valid-type]
             default = {}
+            config["extra"] = "forbid"  # flat keyword arguments would be dropped silently
         else:
             default = ... if param.default is param.empty else param.default
         fields[param.name] = (annotation, _field(annotation, default, description))
 
-    model = create_model(f"{name}_args", __config__=ConfigDict(extra="forbid"), **fields)
+    model = create_model(f"{name}_args", __config__=config, **fields)
     json_schema = model.model_json_schema()
-    json_schema.pop("title", None)
     if strict_json_schema:
         json_schema = ensure_strict_json_schema(json_schema)
     return FuncSchema(
@@ -108,20 +112,42 @@ def function_schema(
     )
 
 
+def callable_target(func: Callable[..., Any]) -> Callable[..., Any]:
+    """What to inspect for `func`'s signature: itself, or the bound `__call__` of an object."""
+    if inspect.isroutine(func) or inspect.isclass(func) or not callable(func):
+        return func
+    if isinstance(func, functools.partial):
+        return func
+    call = type(func).__call__
+    if not inspect.isfunction(call):
+        raise UserError(
+            f"Cannot make a tool of {func!r}: its __call__ is not a plain method. "
+            "Wrap it in a function."
+        )
+    bound: Callable[..., Any] = call.__get__(func, type(func))
+    return bound
+
+
+def _doc_of(func: Callable[..., Any], target: Callable[..., Any]) -> str | None:
+    if target is func:
+        return func.__doc__
+    return target.__doc__ or type(func).__doc__
+
+
 def _field(annotation: Any, default: Any, doc_description: str | None) -> FieldInfo:
-    """The pydantic field of one parameter; a description given in code beats the docstring's."""
+    """The pydantic field of one parameter. Its description is the docstring's, else the one in
+    the annotation: a `Field(description=...)` (merged by pydantic) or a plain string."""
+    metadata = getattr(annotation, "__metadata__", ())
+    described_in_field = any(isinstance(meta, FieldInfo) and meta.description for meta in metadata)
+    description = doc_description
+    if description is None and not described_in_field:
+        description = next((meta for meta in metadata if isinstance(meta, str)), None)
     if isinstance(default, FieldInfo):
-        field = default
-        if field.description is None and doc_description:
-            field = copy.copy(field)
-            field.description = doc_description
-        return field
-    described = any(
-        isinstance(meta, FieldInfo) and meta.description
-        for meta in getattr(annotation, "__metadata__", ())
-    )
-    if doc_description and not described:
-        return Field(default, description=doc_description)  # type: ignore[no-any-return]
+        if description is None:
+            return default
+        return FieldInfo.merge_field_infos(default, description=description)
+    if description is not None:
+        return Field(default, description=description)  # type: ignore[no-any-return]
     return Field(default)  # type: ignore[no-any-return]
 
 

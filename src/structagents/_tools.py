@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 import math
@@ -9,12 +10,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
 
-import anyio.to_thread
-from pydantic import ValidationError
-
 from ._function_schema import function_schema
 from ._run_context import RunContextWrapper, ToolContext
-from .exceptions import ModelBehaviorError, UsageLimitExceeded, UserError
+from ._strict_schema import ensure_strict_json_schema
+from ._tool_invoker import FunctionInvoker, report_tool_error
+from .exceptions import UserError, UserTypeError, UserValueError
 
 if TYPE_CHECKING:
     from ._agent import Agent
@@ -108,6 +108,28 @@ class FunctionTool:
                 f"Tool {self.name!r}: needs_approval must be a bool or a function "
                 f"(ctx, arguments, call_id) -> bool, not {self.needs_approval!r}."
             )
+        if not isinstance(self.params_json_schema, dict):
+            raise UserTypeError(
+                f"Tool {self.name!r}: params_json_schema must be a JSON schema dict, "
+                f"not {type(self.params_json_schema).__name__}."
+            )
+        if isinstance(self.on_invoke_tool, FunctionInvoker):
+            self.on_invoke_tool = self.on_invoke_tool.bind(self)
+        if self.strict_json_schema:  # a hand-written schema too, as the reference does
+            self.params_json_schema = ensure_strict_json_schema(
+                copy.deepcopy(self.params_json_schema)
+            )
+
+    def __copy__(self) -> FunctionTool:
+        """A shallow copy whose invoker runs against the copy (a subclass's bound method too)."""
+        copied = object.__new__(type(self))
+        copied.__dict__.update(self.__dict__)
+        invoker = self.on_invoke_tool
+        if inspect.ismethod(invoker) and invoker.__self__ is self:
+            copied.on_invoke_tool = invoker.__func__.__get__(copied, type(copied))
+        elif isinstance(invoker, FunctionInvoker):
+            copied.on_invoke_tool = invoker.bind(copied)
+        return copied
 
     async def enabled_for(self, ctx: RunContextWrapper[Any], agent: Agent[Any]) -> bool:
         """Whether the model is offered this tool in the current turn."""
@@ -234,28 +256,13 @@ def function_tool(
             strict_json_schema=strict_mode,
         )
         _check_timeout(schema.name, timeout, timeout_behavior)
-        is_async = inspect.iscoroutinefunction(fn)
-        validate_json = schema.params_pydantic_model.model_validate_json
-
-        async def invoke(ctx: ToolContext[Any], arguments: str) -> Any:
-            try:
-                data = validate_json(arguments or "{}")
-            except ValidationError as exc:
-                raise ModelBehaviorError(
-                    f"Invalid JSON input for tool {schema.name}: {exc}"
-                ) from exc
-            args, kwargs = schema.to_call_args(data)
-            if schema.takes_context:
-                args.insert(0, ctx)
-            if is_async:
-                return await fn(*args, **kwargs)
-            return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+        on_invoke_tool = FunctionInvoker(fn, schema, failure_error_function)
 
         return FunctionTool(
             name=schema.name,
             description=schema.description or "",
             params_json_schema=schema.params_json_schema,
-            on_invoke_tool=handle_tool_errors(invoke, failure_error_function),
+            on_invoke_tool=on_invoke_tool,
             strict_json_schema=strict_mode,
             is_enabled=is_enabled,
             tool_input_guardrails=tool_input_guardrails,
@@ -275,29 +282,28 @@ def handle_tool_errors(
 ) -> Callable[[ToolContext[Any], str], Awaitable[Any]]:
     """`invoke`, with the exceptions it raises turned into the model's message by
     `failure_error_function` (`None`: they propagate and fail the run)."""
-    if failure_error_function is None:
-        return invoke
-    on_error = failure_error_function
 
     async def on_invoke_tool(ctx: ToolContext[Any], arguments: str) -> Any:
         try:
             return await invoke(ctx, arguments)
-        except UsageLimitExceeded:
-            raise  # a run-wide limit (an agent tool's nested run), not the tool's error
-        except Exception as exc:
-            message = on_error(ctx, exc)
-            return await message if inspect.isawaitable(message) else message
+        except BaseException as exc:
+            return await report_tool_error(ctx, exc, failure_error_function)
 
     return on_invoke_tool
 
 
 def _check_timeout(name: str, timeout: float | None, behavior: str) -> None:
-    if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
-        raise UserError(
-            f"Tool {name!r}: timeout must be a positive number of seconds, not {timeout!r}."
-        )
+    if timeout is not None:
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+            raise UserTypeError(
+                f"Tool {name!r}: timeout must be a positive number of seconds, not {timeout!r}."
+            )
+        if not (timeout > 0 and math.isfinite(timeout)):
+            raise UserValueError(
+                f"Tool {name!r}: timeout must be a positive number of seconds, not {timeout!r}."
+            )
     if behavior not in ("error_as_result", "raise_exception"):
-        raise UserError(
+        raise UserValueError(
             f"Tool {name!r}: timeout_behavior must be 'error_as_result' or 'raise_exception', "
             f"not {behavior!r}."
         )

@@ -9,6 +9,8 @@ Every error a run raises on purpose derives from `AgentsException`:
      │                                     final output that fails `output_type`)
      ├── ModelRefusalError                 the model refused (a `refusal` content part)
      ├── UserError                         the caller misused the API; the message says the fix
+     │    ├── UserValueError               ... where the reference raises `ValueError`; also one
+     │    └── UserTypeError                ... where the reference raises `TypeError`; also one
      ├── InputGuardrailTripwireTriggered   an input guardrail tripped (no tool has started)
      ├── OutputGuardrailTripwireTriggered  an output guardrail tripped
      ├── ToolInputGuardrailTripwireTriggered   a tool input guardrail said raise_exception
@@ -33,7 +35,7 @@ Errors raised by your own tools, guardrails, hooks and models propagate unchange
 raises an `ExceptionGroup` that wraps a single error, and it never turns cancellation into an
 error. The first error cancels the rest of the run; when several errors were raised before that
 cancellation reached them, the one raised is, in order of precedence: an input guardrail
-tripwire, a guardrail's own exception (earliest in the guardrail list), the model's error; in
+tripwire, a guardrail's own exception (the first raised), the model's error; in
 the tool phase, the error of the earliest tool call in the model's order. A `KeyboardInterrupt`,
 `SystemExit` or other non-`Exception` raised inside the run comes first, as itself.
 
@@ -79,6 +81,8 @@ __all__ = [
     "ToolTimeoutError",
     "UsageLimitExceeded",
     "UserError",
+    "UserTypeError",
+    "UserValueError",
 ]
 
 
@@ -161,6 +165,14 @@ class UserError(AgentsException):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class UserValueError(UserError, ValueError):
+    """A misuse the reference SDK reports as `ValueError`; `except ValueError` catches it too."""
+
+
+class UserTypeError(UserError, TypeError):
+    """A misuse the reference SDK reports as `TypeError`; `except TypeError` catches it too."""
 
 
 class ModelProviderError(AgentsException):

@@ -31,8 +31,9 @@ async def first_turn_response(
     """The first model call, raced by the input guardrails.
 
     Guardrails with `run_in_parallel=False` finish before the model is called. The others run
-    alongside the call; a tripwire cancels it. Either way this returns only once every
-    guardrail has passed, so no tool can start before that. With
+    alongside the call; a tripwire cancels it, and so does a model error (raised at once, unless
+    a tripwire already fired). Either way this returns only once every guardrail has passed, so
+    no tool can start before that. With
     `RunConfig.gate_stream_on_guardrails`, the call's raw stream events are held back until
     the racing guardrails pass.
     """
@@ -68,17 +69,21 @@ async def first_turn_response(
         async def model_call() -> None:
             try:
                 response.append(await call_model())
-            except BaseException as exc:  # kept until the guardrails are done: a tripwire wins
+            except BaseException as exc:  # raised at once; a tripwire that already fired wins
                 if is_cancellation(exc):
                     raise
                 model_error.append(exc)
-                if not isinstance(exc, Exception):  # KeyboardInterrupt and the like: stop now
-                    tg.cancel_scope.cancel()
+                tg.cancel_scope.cancel()
 
         tg.start_soon(guard)
         tg.start_soon(model_call)
 
     error = first_error([*guard_error, *model_error])
+    if isinstance(error, Exception) and not isinstance(error, InputGuardrailTripwireTriggered):
+        # a tripwire that fired before the error wins, even if its guardrail was then cancelled
+        tripped = [r for r in state.input_guardrail_results if r.output.tripwire_triggered]
+        if tripped:
+            raise InputGuardrailTripwireTriggered(tripped[0])
     if error is not None:
         raise error
     return response[0]
@@ -91,11 +96,9 @@ async def _check_input(env: RunEnv, state: RunState, guardrails: list[InputGuard
         lifecycle.guarded(env, g.get_name(), partial(g.run, agent, state.original_input, ctx))
         for g in guardrails
     ]
-    results = await _run_checks(checks)
-    state.input_guardrail_results.extend(results)
-    for result in results:
-        if result.output.tripwire_triggered:
-            raise InputGuardrailTripwireTriggered(result)
+    tripped = await _run_checks(checks, state.input_guardrail_results)
+    if tripped is not None:
+        raise InputGuardrailTripwireTriggered(tripped)
 
 
 async def run_output_guardrails(
@@ -110,44 +113,41 @@ async def run_output_guardrails(
         lifecycle.guarded(env, g.get_name(), partial(g.run, ctx, agent, final_output))
         for g in guardrails
     ]
-    results = await _run_checks(checks)
-    state.output_guardrail_results.extend(results)
-    for result in results:
-        if result.output.tripwire_triggered:
-            raise OutputGuardrailTripwireTriggered(result)
+    tripped = await _run_checks(checks, state.output_guardrail_results)
+    if tripped is not None:
+        raise OutputGuardrailTripwireTriggered(tripped)
 
 
-async def _run_checks(checks: Sequence[Callable[[], Awaitable[R]]]) -> list[R]:
+async def _run_checks(checks: Sequence[Callable[[], Awaitable[R]]], results: list[R]) -> R | None:
     """Run `checks` concurrently; the first tripwire or error cancels the others.
 
-    Returns the finished results in the order of `checks`. A check's error is raised after the
-    group is done, unless a tripwire was also seen (the caller raises that instead).
+    Each result is appended to `results` as its check finishes (completion order, as in the
+    reference), so the results of checks that passed are kept whatever happens next. Returns
+    the first tripped result, if any; a check's error is raised unless a tripwire was seen too.
     """
-    results: list[R | None] = [None] * len(checks)
-    errors: list[BaseException | None] = [None] * len(checks)
+    tripped: list[R] = []
+    errors: list[BaseException] = []
 
     async with anyio.create_task_group() as tg:
 
-        async def run_one(index: int) -> None:
+        async def run_one(check: Callable[[], Awaitable[R]]) -> None:
             try:
-                result = await checks[index]()
+                result = await check()
             except BaseException as exc:
                 if is_cancellation(exc):
                     raise
-                errors[index] = exc
+                errors.append(exc)
                 tg.cancel_scope.cancel()
                 return
-            results[index] = result
+            results.append(result)
             if result.output.tripwire_triggered:
+                tripped.append(result)
                 tg.cancel_scope.cancel()
 
-        for index in range(len(checks)):
-            tg.start_soon(run_one, index)
+        for check in checks:
+            tg.start_soon(run_one, check)
 
-    finished = [r for r in results if r is not None]
     error = first_error(errors)
-    if error is not None and (
-        not isinstance(error, Exception) or not any(r.output.tripwire_triggered for r in finished)
-    ):
+    if error is not None and (not isinstance(error, Exception) or not tripped):
         raise error
-    return finished
+    return tripped[0] if tripped else None

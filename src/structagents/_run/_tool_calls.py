@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._items import ItemHelpers, RunItem, ToolCallItem, ToolCallOutputItem, TResponseOutputItem
+from .._tool_invoker import as_tool_error
 from .._tools import FunctionTool, NeedsApproval, Tool, ToolErrorFunction, ToolTimeoutBehavior
 from ..exceptions import ModelBehaviorError
 
@@ -140,7 +141,13 @@ class FunctionToolRun(ToolRun):
         return self.tool.tool_output_guardrails or []
 
     async def invoke(self, ctx: ToolContext[Any]) -> Any:
-        return await self.tool.on_invoke_tool(ctx, self.arguments)
+        try:
+            return await self.tool.on_invoke_tool(ctx, self.arguments)
+        except BaseException as exc:  # a CancelledError of the tool's own is its error
+            error = as_tool_error(exc)
+            if error is None or error is exc:
+                raise
+            raise error from exc
 
     def output_item(self, agent: Agent[Any], output: Any) -> RunItem:
         raw = ItemHelpers.tool_call_output_item(self.call["call_id"], output)

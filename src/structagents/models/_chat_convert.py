@@ -87,7 +87,10 @@ def chat_usage(data: Mapping[str, Any] | None) -> Usage:
     return Usage(
         requests=1,
         input_tokens=int(data.get("prompt_tokens") or 0),
-        input_tokens_details=InputTokensDetails(int(prompt_details.get("cached_tokens") or 0)),
+        input_tokens_details=InputTokensDetails(
+            int(prompt_details.get("cached_tokens") or 0),
+            int(prompt_details.get("cache_write_tokens") or 0),
+        ),
         output_tokens=int(data.get("completion_tokens") or 0),
         output_tokens_details=OutputTokensDetails(
             int(completion_details.get("reasoning_tokens") or 0)
