@@ -1,9 +1,9 @@
 """A real MCP server for the tests, written with the `mcp` SDK's server side.
 
-`python mcp_test_server.py stdio` serves over stdin/stdout; `python mcp_test_server.py http`
-serves Streamable HTTP on a free loopback port and prints `PORT <n>` once it listens.
-`MCP_TEST_SERVER_NAME` prefixes every tool name; `MCP_TEST_SLOW_LIST` (seconds) delays
-`tools/list`.
+`python mcp_test_server.py stdio` serves over stdin/stdout; `... http` (Streamable HTTP) and
+`... sse` (HTTP with SSE) serve on a free loopback port and print `PORT <n>` once it listens.
+`MCP_TEST_SERVER_NAME` prefixes every tool name; `MCP_TEST_SLOW_LIST` (seconds), or the
+`set_slow_list` tool, delays `tools/list`.
 
 The tools are built so the tests can use events, not sleeps: `rendezvous(n)` returns only once
 `n` calls are inside it at once (so it fails, after 10 s, unless the calls run in parallel),
@@ -134,20 +134,28 @@ def notes() -> str:
     return "remember the milk"
 
 
-def serve_http() -> None:
+@server.tool(name=f"{PREFIX}set_slow_list")
+def set_slow_list(seconds: float) -> str:
+    """Make tools/list take this long from now on (0: answer at once)."""
+    global SLOW_LIST
+    SLOW_LIST = seconds
+    return "ok"
+
+
+def serve_http(transport: str) -> None:
     import uvicorn
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)  # connections wait in the backlog until uvicorn accepts them
-    app = server.streamable_http_app()
+    app = server.sse_app() if transport == "sse" else server.streamable_http_app()
     config = uvicorn.Config(app, log_level="error", lifespan="on")
     print(f"PORT {sock.getsockname()[1]}", flush=True)
     uvicorn.Server(config).run(sockets=[sock])
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["http"]:
-        serve_http()
+    if sys.argv[1] in ("http", "sse"):
+        serve_http(sys.argv[1])
     else:
         server.run("stdio")

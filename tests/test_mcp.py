@@ -33,6 +33,7 @@ from structagents import (
 )
 from structagents.mcp import (
     MCPServer,
+    MCPServerSse,
     MCPServerStdio,
     MCPServerStreamableHttp,
     ToolFilterContext,
@@ -64,22 +65,28 @@ async def stdio(anyio_backend: Any) -> AsyncIterator[MCPServerStdio]:
         yield server
 
 
-@pytest.fixture(scope="module")
-def http_url() -> Iterator[str]:
-    """One HTTP server process for the module (each test opens its own connection)."""
+def serve(transport: str) -> Iterator[str]:
+    """A test server process on a free loopback port; yields its base URL."""
     process = subprocess.Popen(
-        [sys.executable, SERVER_SCRIPT, "http"], stdout=subprocess.PIPE, text=True
+        [sys.executable, SERVER_SCRIPT, transport], stdout=subprocess.PIPE, text=True
     )
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
-        assert line.startswith("PORT "), f"the HTTP test server did not start: {line!r}"
-        yield f"http://127.0.0.1:{line.split()[1]}/mcp"
+        assert line.startswith("PORT "), f"the {transport} test server did not start: {line!r}"
+        yield f"http://127.0.0.1:{line.split()[1]}"
     finally:
         process.terminate()
         process.wait(10)
         if process.stdout is not None:
             process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def http_url() -> Iterator[str]:
+    """One Streamable HTTP server process for the module (each test opens its own connection)."""
+    for base in serve("http"):
+        yield f"{base}/mcp"
 
 
 @pytest.fixture(scope="module")
@@ -259,14 +266,34 @@ async def test_a_crash_mid_call_becomes_an_error_message(anyio_backend: Any) -> 
             await Runner.run(agent, "again")
 
 
-async def test_slow_list_tools_times_out(anyio_backend: Any) -> None:
-    slow = stdio_server(env={"MCP_TEST_SLOW_LIST": "30"}, client_session_timeout_seconds=0.5)
+async def test_slow_list_tools_times_out(http_url: str) -> None:
     model = ScriptedModel(["never"])
+    slow = MCPServerStreamableHttp({"url": http_url}, client_session_timeout_seconds=0.5)
     async with slow:
-        agent = Agent(name="slow", model=model, mcp_servers=[slow])
-        with pytest.raises(MCPError, match="timed out"):
-            await Runner.run(agent, "hi")
+        await slow.list_tools()  # the SDK lists before a first call (to check results)
+        await slow.call_tool("set_slow_list", {"seconds": 30})
+        try:
+            agent = Agent(name="slow", model=model, mcp_servers=[slow])
+            with pytest.raises(MCPError, match="timed out"):
+                await Runner.run(agent, "hi")
+        finally:
+            await slow.call_tool("set_slow_list", {"seconds": 0})
     assert model.calls == ()
+
+
+@pytest.fixture(scope="module")
+def sse_url() -> Iterator[str]:
+    for base in serve("sse"):
+        yield f"{base}/sse"
+
+
+async def test_sse_transport(sse_url: str) -> None:
+    model = ScriptedModel([[function_call("add", {"a": 20, "b": 22}, call_id="c1")], "42"])
+    async with MCPServerSse({"url": sse_url}) as server:
+        agent = Agent(name="sse", model=model, mcp_servers=[server])
+        result = await Runner.run(agent, "20+22")
+    assert outputs(result) == ["42"]
+    assert server.name.startswith("sse: http://127.0.0.1:")
 
 
 async def test_an_unconnected_server_is_a_user_error(anyio_backend: Any) -> None:
