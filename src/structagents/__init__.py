@@ -18,6 +18,8 @@ from ._computer import Environment as Environment
 from ._config import DEFAULT_MAX_TURNS as DEFAULT_MAX_TURNS
 from ._config import CallModelData as CallModelData
 from ._config import ModelInputData as ModelInputData
+from ._config import OutputGuardrailBlockedMessage as OutputGuardrailBlockedMessage
+from ._config import ReasoningItemIdPolicy as ReasoningItemIdPolicy
 from ._config import RunConfig as RunConfig
 from ._config import SessionInputCallback as SessionInputCallback
 from ._config import ToolExecutionConfig as ToolExecutionConfig
@@ -100,6 +102,9 @@ from ._shell_tools import ShellTool as ShellTool
 from ._state import RunState as RunState
 from ._streaming import RunResultStreaming as RunResultStreaming
 from ._streaming import open_run as open_run
+from ._tool_errors import ToolErrorFormatter as ToolErrorFormatter
+from ._tool_errors import ToolErrorFormatterArgs as ToolErrorFormatterArgs
+from ._tool_errors import ToolNotFoundBehavior as ToolNotFoundBehavior
 from ._tool_guardrails import ToolGuardrailFunctionOutput as ToolGuardrailFunctionOutput
 from ._tool_guardrails import ToolInputGuardrail as ToolInputGuardrail
 from ._tool_guardrails import ToolInputGuardrailData as ToolInputGuardrailData
@@ -305,11 +310,13 @@ __all__ = [
     "OpenAIResponsesCompactionSession",
     "OpenAIResponsesModel",
     "OutputGuardrail",
+    "OutputGuardrailBlockedMessage",
     "OutputGuardrailResult",
     "OutputGuardrailTripwireTriggered",
     "Prompt",
     "RawResponsesStreamEvent",
     "ReasoningItem",
+    "ReasoningItemIdPolicy",
     "ResponseSpanData",
     "RetryDecision",
     "RetryPolicy",
@@ -358,6 +365,8 @@ __all__ = [
     "ToolCallItem",
     "ToolCallOutputItem",
     "ToolContext",
+    "ToolErrorFormatter",
+    "ToolErrorFormatterArgs",
     "ToolExecutionConfig",
     "ToolGuardrailFunctionOutput",
     "ToolInputGuardrail",
@@ -365,6 +374,7 @@ __all__ = [
     "ToolInputGuardrailResult",
     "ToolInputGuardrailTripwireTriggered",
     "ToolNameCollisionPolicy",
+    "ToolNotFoundBehavior",
     "ToolOutputFileContent",
     "ToolOutputFileContentDict",
     "ToolOutputGuardrail",

@@ -6,12 +6,13 @@ import math
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeAlias
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias
 
 from ._coercion import coerce_dataclass
-from ._guardrails import InputGuardrail, OutputGuardrail
+from ._guardrails import InputGuardrail, OutputGuardrail, OutputGuardrailResult
 from ._handoffs import HandoffHistoryMapper, HandoffInputFilter
 from ._run_context import TContext
+from ._tool_errors import ToolErrorFormatter, ToolNotFoundBehavior
 from ._tool_names import ToolNameCollisionPolicy
 from ._usage_limits import UsageLimits
 from .exceptions import UserError
@@ -29,6 +30,8 @@ __all__ = [
     "CallModelData",
     "CallModelInputFilter",
     "ModelInputData",
+    "OutputGuardrailBlockedMessage",
+    "ReasoningItemIdPolicy",
     "RunConfig",
     "SessionInputCallback",
     "ToolExecutionConfig",
@@ -61,6 +64,14 @@ SessionInputCallback: TypeAlias = Callable[
     "list[TResponseInputItem] | Awaitable[list[TResponseInputItem]]",
 ]
 """Combines a session's history and a run's new input into the run's input."""
+
+ReasoningItemIdPolicy: TypeAlias = Literal["preserve", "omit"]
+"""Whether reasoning items go back to the model with their ids ("preserve") or without."""
+
+OutputGuardrailBlockedMessage: TypeAlias = (
+    "str | Callable[[OutputGuardrailResult], str | Awaitable[str]]"
+)
+"""The final output of a run whose output guardrail tripped (`RunConfig`)."""
 
 CallModelInputFilter: TypeAlias = Callable[
     [CallModelData[Any]], "ModelInputData | Awaitable[ModelInputData]"
@@ -113,6 +124,15 @@ class RunConfig:
     - `tool_name_collision_policy`: two tools (or a tool and a handoff) with one name are a
       `UserError` before any request ("error", the default), or logged with one of them
       offered ("warn", the reference SDK's default).
+    - `tool_not_found_behavior`: a call to a tool the agent does not have raises
+      `ModelBehaviorError` ("raise_error") or is answered "Tool 'x' not found." and the run goes
+      on ("return_error_to_model").
+    - `tool_error_formatter(ToolErrorFormatterArgs) -> str | None`: words the errors the run
+      reports to the model itself (a tool not found, a rejected approval); `None` keeps ours.
+    - `reasoning_item_id_policy`: "omit" sends reasoning items back without their ids.
+    - `output_guardrail_blocked_message`: when an output guardrail trips, end the run with
+      this text (or what this function of the `OutputGuardrailResult` returns) as the final
+      output instead of raising `OutputGuardrailTripwireTriggered`.
 
     Settings given as dicts (`model_settings={"temperature": 0}`, `tool_execution={...}`,
     or the whole `run_config={...}` of a run) are converted; unknown keys are a `UserError`.
@@ -144,6 +164,10 @@ class RunConfig:
     stream_buffer_size: int = 16
     gate_stream_on_guardrails: bool = False
     tool_name_collision_policy: ToolNameCollisionPolicy = "error"
+    tool_not_found_behavior: ToolNotFoundBehavior = "raise_error"
+    tool_error_formatter: ToolErrorFormatter | None = None
+    reasoning_item_id_policy: ReasoningItemIdPolicy | None = None
+    output_guardrail_blocked_message: OutputGuardrailBlockedMessage | None = None
     tracing_disabled: bool = False
     tracing: TracingConfig | None = None
     trace_include_sensitive_data: bool = field(
@@ -171,6 +195,13 @@ class RunConfig:
             self.usage_limits = coerce_dataclass(
                 self.usage_limits, UsageLimits, "RunConfig.usage_limits"
             )
+        if self.tool_not_found_behavior not in ("raise_error", "return_error_to_model"):
+            raise UserError(
+                "RunConfig.tool_not_found_behavior must be 'raise_error' or "
+                "'return_error_to_model'."
+            )
+        if self.reasoning_item_id_policy not in (None, "preserve", "omit"):
+            raise UserError("RunConfig.reasoning_item_id_policy must be 'preserve' or 'omit'.")
         if self.tool_name_collision_policy not in ("warn", "error"):
             raise UserError("RunConfig.tool_name_collision_policy must be 'warn' or 'error'.")
         if self.tool_execution is not None:

@@ -92,6 +92,9 @@ class RunState:
     items_base: int = 0
     tool_use_agents: set[str] = field(default_factory=set)
     """Names of the agents that called a tool in this run (`Agent.reset_tool_choice`)."""
+    omit_reasoning_ids: bool = False
+    """Send reasoning items back without their ids (`RunConfig.reasoning_item_id_policy`); set
+    from the run's config each time it (re)starts, so not saved."""
     interruption: PendingTurn | None = None
     """The turn waiting for approvals, when the run was interrupted."""
     pending_input: list[TResponseInputItem] = field(default_factory=list)
@@ -285,7 +288,10 @@ class RunState:
         """Record items the run produced, in order."""
         for item in items:
             self.generated_items.append(item)
-            self.history.append(item.to_input_item())
+            input_item = item.to_input_item()
+            if self.omit_reasoning_ids and input_item.get("type") == "reasoning":
+                input_item = {k: v for k, v in input_item.items() if k != "id"}
+            self.history.append(input_item)
 
     @property
     def server_manages_conversation(self) -> bool:

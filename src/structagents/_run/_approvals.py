@@ -12,6 +12,7 @@ from .._handoffs import Handoff, handoff
 from .._items import RunItem, ToolApprovalItem, ToolCallItem
 from .._run_context import RunContextWrapper
 from .._state import PendingTurn, RunState
+from .._tool_errors import ToolErrorFormatterArgs, format_tool_error
 from .._tools import FunctionTool
 from ..exceptions import UserError
 from ._tool_calls import FunctionToolRun, ToolRun
@@ -20,6 +21,7 @@ from ._turn import HandoffRun
 
 if TYPE_CHECKING:
     from .._agent import Agent
+    from .._config import RunConfig
 
 __all__ = [
     "DEFAULT_APPROVAL_REJECTION_MESSAGE",
@@ -45,10 +47,23 @@ async def approval_decision(ctx: RunContextWrapper[Any], run: ToolRun) -> bool |
     return ctx.is_tool_approved(run.tool_name, call_id)
 
 
-def rejection_message(ctx: RunContextWrapper[Any], run: ToolRun) -> str:
-    """What the model is told about a rejected call."""
+async def rejection_message(
+    ctx: RunContextWrapper[Any], run: ToolRun, config: RunConfig | None = None
+) -> str:
+    """What the model is told about a rejected call: the message given with the rejection,
+    else `RunConfig.tool_error_formatter`'s, else the default."""
     message = ctx.get_rejection_message(run.tool_name, run.call_id)
-    return DEFAULT_APPROVAL_REJECTION_MESSAGE if message is None else message
+    if message is not None:
+        return message
+    args = ToolErrorFormatterArgs(
+        kind="approval_rejected",
+        tool_type=run.error_tool_type,
+        tool_name=run.tool_name,
+        call_id=run.call_id,
+        default_message=DEFAULT_APPROVAL_REJECTION_MESSAGE,
+        run_context=ctx,
+    )
+    return await format_tool_error(config, args)
 
 
 def approval_item(agent: Agent[Any], run: ToolRun) -> ToolApprovalItem:

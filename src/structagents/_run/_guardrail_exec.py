@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any, TypeVar
@@ -103,19 +104,27 @@ async def _check_input(env: RunEnv, state: RunState, guardrails: list[InputGuard
 
 async def run_output_guardrails(
     env: RunEnv, state: RunState, agent: Agent[Any], final_output: Any
-) -> None:
-    """Check the final output with the agent's and the run's output guardrails."""
+) -> Any:
+    """Check the final output with the agent's and the run's output guardrails; return the
+    final output (`RunConfig.output_guardrail_blocked_message` instead of raising a tripwire)."""
     guardrails = [*agent.output_guardrails, *env.config.output_guardrails]
     if not guardrails:
-        return
+        return final_output
     ctx = state.context_wrapper
     checks = [
         lifecycle.guarded(env, g.get_name(), partial(g.run, ctx, agent, final_output))
         for g in guardrails
     ]
     tripped = await _run_checks(checks, state.output_guardrail_results)
-    if tripped is not None:
+    if tripped is None:
+        return final_output
+    blocked = env.config.output_guardrail_blocked_message
+    if blocked is None:
         raise OutputGuardrailTripwireTriggered(tripped)
+    if isinstance(blocked, str):
+        return blocked
+    message = blocked(tripped)
+    return await message if inspect.isawaitable(message) else message
 
 
 async def _run_checks(checks: Sequence[Callable[[], Awaitable[R]]], results: list[R]) -> R | None:

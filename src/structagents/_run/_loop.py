@@ -34,8 +34,11 @@ async def run_loop(env: RunEnv, state: RunState) -> RunResult:
     """
     ctx = state.context_wrapper
     events = env.events
+    state.omit_reasoning_ids = env.config.reasoning_item_id_policy == "omit"
     if state.current_turn == 0:
         await load_session_history(env, state)
+        if state.omit_reasoning_ids:
+            state.history = [_without_reasoning_id(item) for item in state.history]
     if state.interruption is not None:
         result = await _resume_turn(env, state, state.interruption)
         if result is not None:
@@ -70,7 +73,9 @@ async def run_loop(env: RunEnv, state: RunState) -> RunResult:
         state.record_response(response)
         for budget in env.budgets:
             budget.after_response(response.usage)
-        processed = process_response(agent, response, tools, handoffs)
+        processed = process_response(
+            agent, response, tools, handoffs, env.config.tool_not_found_behavior
+        )
         turn = PendingTurn(processed.tool_runs, processed.handoff_runs, len(state.generated_items))
         state.add_items(processed.new_items)
         state.mark_sent()
@@ -165,8 +170,14 @@ async def _turn_done(env: RunEnv, state: RunState) -> None:
     state.in_turn = False
 
 
+def _without_reasoning_id(item: Any) -> Any:
+    if isinstance(item, dict) and item.get("type") == "reasoning" and "id" in item:
+        return {k: v for k, v in item.items() if k != "id"}
+    return item
+
+
 async def _finish(env: RunEnv, state: RunState, agent: Agent[Any], final_output: Any) -> RunResult:
-    await run_output_guardrails(env, state, agent, final_output)
+    final_output = await run_output_guardrails(env, state, agent, final_output)
     await _turn_done(env, state)
     await compact_session(env, state, agent)
     await lifecycle.agent_end(env, state.context_wrapper, agent, final_output)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._items import ItemHelpers, RunItem, ToolCallItem, ToolCallOutputItem, TResponseOutputItem
+from .._tool_errors import ToolErrorFormatterArgs, format_tool_error, tool_not_found_message
 from .._tool_invoker import as_tool_error
 from .._tools import FunctionTool, NeedsApproval, Tool, ToolErrorFunction, ToolTimeoutBehavior
 from ..exceptions import ModelBehaviorError
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from .._agent import Agent
     from .._run_context import ToolContext
 
-__all__ = ["FunctionToolRun", "ToolRun"]
+__all__ = ["FunctionToolRun", "MissingToolRun", "ToolRun"]
 
 
 class ToolRun:
@@ -32,6 +33,8 @@ class ToolRun:
     """The tool class that answers this kind of call item."""
     has_hooks: ClassVar[bool] = True
     """Whether `on_tool_start` / `on_tool_end` fire for this kind."""
+    error_tool_type: ClassVar[Any] = "custom"
+    """`ToolErrorFormatterArgs.tool_type` for this kind's calls."""
 
     def __init__(self, tool: Any, call: TResponseOutputItem, call_item: RunItem) -> None:
         self.tool = tool
@@ -107,6 +110,7 @@ class FunctionToolRun(ToolRun):
     __slots__ = ()
     tool: FunctionTool
     tool_type = FunctionTool
+    error_tool_type = "function"
 
     @property
     def tool_name(self) -> str:
@@ -148,6 +152,38 @@ class FunctionToolRun(ToolRun):
             if error is None or error is exc:
                 raise
             raise error from exc
+
+    def output_item(self, agent: Agent[Any], output: Any) -> RunItem:
+        raw = ItemHelpers.tool_call_output_item(self.call["call_id"], output)
+        return ToolCallOutputItem(agent, raw, output)
+
+
+class MissingToolRun(ToolRun):
+    """A `function_call` to a tool the agent does not have, answered with an error message
+    (`RunConfig(tool_not_found_behavior="return_error_to_model")`)."""
+
+    __slots__ = ()
+    has_hooks = False
+    error_tool_type = "function"
+
+    @property
+    def tool_name(self) -> str:
+        return str(self.call.get("name") or "")
+
+    @property
+    def arguments(self) -> str:
+        return self.call.get("arguments") or ""
+
+    async def invoke(self, ctx: ToolContext[Any]) -> Any:
+        args = ToolErrorFormatterArgs(
+            kind="tool_not_found",
+            tool_type="function",
+            tool_name=self.tool_name,
+            call_id=self.call_id,
+            default_message=tool_not_found_message(self.tool_name),
+            run_context=ctx,
+        )
+        return await format_tool_error(ctx.run_config, args)
 
     def output_item(self, agent: Agent[Any], output: Any) -> RunItem:
         raw = ItemHelpers.tool_call_output_item(self.call["call_id"], output)

@@ -61,7 +61,9 @@ async def run_tools(
                         return
                     if decision is not True:
                         if decision is False:
-                            outputs[index] = run.output_item(agent, rejection_message(ctx, run))
+                            outputs[index] = run.output_item(
+                                agent, await rejection_message(ctx, run, env.config)
+                            )
                         return
                 if limiter is None:
                     outputs[index] = await _run_call(env, state, agent, run)

@@ -71,6 +71,7 @@ class ComputerRun(ToolRun):
     __slots__ = ("_acknowledged",)
     tool: ComputerTool[Any]
     tool_type = ComputerTool
+    error_tool_type = "computer"
 
     @property
     def tool_name(self) -> str:
@@ -162,6 +163,7 @@ class LocalShellRun(ToolRun):
     __slots__ = ()
     tool: LocalShellTool
     tool_type = LocalShellTool
+    error_tool_type = "shell"
 
     @property
     def arguments(self) -> str:
@@ -184,6 +186,7 @@ class ShellRun(ToolRun):
     _entries: list[dict[str, Any]] | None
     tool: ShellTool
     tool_type = ShellTool
+    error_tool_type = "shell"
 
     @classmethod
     def for_call(
@@ -262,6 +265,7 @@ class ApplyPatchRun(ToolRun):
     __slots__ = ("_status",)
     tool: ApplyPatchTool
     tool_type = ApplyPatchTool
+    error_tool_type = "apply_patch"
 
     @property
     def arguments(self) -> str:

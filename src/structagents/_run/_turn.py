@@ -23,6 +23,7 @@ from .._items import (
 )
 from .._output_schema import output_schema_for
 from .._state import RunState
+from .._tool_errors import ToolNotFoundBehavior
 from .._tools import FunctionTool, Tool
 from .._typed import plain
 from ..exceptions import ModelBehaviorError, UserError
@@ -34,7 +35,7 @@ from . import _lifecycle as lifecycle
 from ._env import RunEnv
 from ._model_retry import Attempt, call_with_retry
 from ._sink import EventSink
-from ._tool_calls import FunctionToolRun, ToolRun
+from ._tool_calls import FunctionToolRun, MissingToolRun, ToolRun
 from ._tool_kinds import HOSTED_ITEMS, RUN_KINDS
 
 __all__ = [
@@ -196,8 +197,11 @@ def process_response(
     response: ModelResponse,
     tools: list[Tool],
     handoffs: list[Handoff[Any]],
+    tool_not_found_behavior: ToolNotFoundBehavior = "raise_error",
 ) -> ProcessedResponse:
-    """Sort the reply's output items; an unknown tool or item type is a `ModelBehaviorError`.
+    """Sort the reply's output items; an unknown tool or item type is a `ModelBehaviorError`
+    (a call to an unknown tool is answered with an error message instead when
+    `tool_not_found_behavior` is "return_error_to_model").
 
     Function calls go to a handoff or a function tool by name; other client-side calls to
     their kind in `RUN_KINDS`; items of hosted tools (`HOSTED_ITEMS`) only pass through.
@@ -220,6 +224,11 @@ def process_response(
             if tools_by_name is None:
                 tools_by_name = {t.name: t for t in tools if isinstance(t, FunctionTool)}
             tool = tools_by_name.get(name) if isinstance(name, str) else None
+            if tool is None and tool_not_found_behavior == "return_error_to_model":
+                call_item = ToolCallItem(agent, item)
+                processed.new_items.append(call_item)
+                processed.tool_runs.append(MissingToolRun(None, item, call_item))
+                continue
             if tool is None:
                 raise ModelBehaviorError(
                     f"The model called tool {name!r}, which agent {agent.name!r} does not have "
