@@ -122,7 +122,7 @@ async def test_reasoning_item_ids_can_be_omitted_from_the_model_input() -> None:
         result = await Runner.run(Agent(name="R", model=model), "hi", run_config=config)
         [sent] = [i for i in model.calls[1].input if i.get("type") == "reasoning"]
         assert ("id" in sent) is expect_id
-        assert result.new_items[0].raw_item["id"] == "rs_1"  # the run's items keep it
+        assert result.new_items[0].raw_item.id == "rs_1"  # the run's items keep it
     with pytest.raises(UserError, match="reasoning_item_id_policy"):
         RunConfig(reasoning_item_id_policy="drop")  # type: ignore[arg-type]
 
