@@ -98,9 +98,6 @@ class FunctionTool:
     needs_approval: NeedsApproval = False
     """Whether a call waits for a human's `approve` / `reject` before it runs (the run ends
     with `interruptions` and resumes from its `RunState`)."""
-    _runs_in_thread: bool = field(default=False, kw_only=True, repr=False)
-    """Whether calls run a sync function in a worker thread (which a Temporal workflow,
-    having no threads, refuses)."""
     _agent_instance: Any = field(default=None, kw_only=True, repr=False)
     """The agent behind an `Agent.as_tool` tool (lets a saved `RunState` find it by name)."""
 
@@ -274,7 +271,6 @@ def function_tool(
             timeout_behavior=timeout_behavior,
             timeout_error_function=timeout_error_function,
             needs_approval=needs_approval,
-            _runs_in_thread=not is_async,
         )
 
     return decorate if func is None else decorate(func)

@@ -15,6 +15,7 @@ from .._items import TResponseInputItem
 from .._result import RunResult
 from .._runner import Runner
 from .._state import RunState
+from .._tool_invoker import FunctionInvoker
 from .._tools import FunctionTool
 from ..exceptions import UserError
 from ..sessions._threads import WorkerThreadSession
@@ -85,7 +86,8 @@ def check_runs_in_workflow(starting_agent: Agent[Any], session: Session | None) 
         if agent.model is not None and not isinstance(agent.model, str):
             raise UserError(_MODEL_BY_NAME.format(where=f"Agent {agent.name!r}'s model"))
         for tool in agent.tools:
-            if isinstance(tool, FunctionTool) and tool._runs_in_thread:
+            invoker = tool.on_invoke_tool if isinstance(tool, FunctionTool) else None
+            if isinstance(invoker, FunctionInvoker) and not invoker.is_async:
                 raise UserError(
                     f"Tool {tool.name!r} of agent {agent.name!r} is a sync function, which runs "
                     "in a worker thread; a Temporal workflow has none. Make it an activity and "

@@ -6,20 +6,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from pydantic import ValidationError
 from temporalio import activity
 from temporalio.common import RetryPolicy
 from temporalio.workflow import ActivityCancellationType
 
 from .._function_schema import function_schema
-from .._run_context import ToolContext
-from .._tools import (
-    FunctionTool,
-    ToolErrorFunction,
-    default_tool_error_function,
-    handle_tool_errors,
-)
-from ..exceptions import ModelBehaviorError, UserError
+from .._tool_invoker import FunctionInvoker
+from .._tools import FunctionTool, ToolErrorFunction, default_tool_error_function
+from ..exceptions import UserError
 from ._activities import execute_activity
 
 __all__ = ["activity_as_tool"]
@@ -64,14 +58,8 @@ def activity_as_tool(
             f"activity_as_tool({schema.name}): an activity takes positional arguments only "
             "(no run context, no keyword-only parameters)."
         )
-    validate_json = schema.params_pydantic_model.model_validate_json
 
-    async def invoke(ctx: ToolContext[Any], arguments: str) -> Any:
-        try:
-            data = validate_json(arguments or "{}")
-        except ValidationError as exc:
-            raise ModelBehaviorError(f"Invalid JSON input for tool {schema.name}: {exc}") from exc
-        args, _ = schema.to_call_args(data)
+    async def run_as_activity(*args: Any) -> Any:
         return await execute_activity(
             fn,
             *args,
@@ -86,6 +74,6 @@ def activity_as_tool(
         name=schema.name,
         description=schema.description or "",
         params_json_schema=schema.params_json_schema,
-        on_invoke_tool=handle_tool_errors(invoke, failure_error_function),
+        on_invoke_tool=FunctionInvoker(run_as_activity, schema, failure_error_function),
         strict_json_schema=strict_mode,
     )
