@@ -38,6 +38,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/run.py", *session.posargs)
     if not session.posargs:
         session.run("python", "benchmarks/sessions.py")
+        session.run("python", "benchmarks/temporal.py")
 
 
 @nox.session(python="3.11")

