@@ -146,7 +146,7 @@ class FunctionToolRun(ToolRun):
 
     async def invoke(self, ctx: ToolContext[Any]) -> Any:
         try:
-            return await self.tool.on_invoke_tool(ctx, self.arguments)
+            return await self.tool.on_invoke_tool(ctx, ctx.tool_arguments)
         except BaseException as exc:  # a CancelledError of the tool's own is its error
             error = as_tool_error(exc)
             if error is None or error is exc:

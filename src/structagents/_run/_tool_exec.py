@@ -107,7 +107,9 @@ async def _run_call(env: RunEnv, state: RunState, agent: Agent[Any], run: ToolRu
     A rejecting input guardrail's message is the output and the tool's hooks do not fire."""
     tool_ctx = _tool_context(env, state, agent, run)
     timeout = run.timeout_seconds or env.config.tool_timeout
-    with lifecycle.function_span(env, run.tool_name, run.arguments, run.call_id) as span:
+    with lifecycle.function_span(
+        env, tool_ctx.tool_name, tool_ctx.tool_arguments, tool_ctx.tool_call_id
+    ) as span:
         deadline = anyio.current_time() + timeout if timeout else math.inf
         started = False
         with anyio.CancelScope(deadline=deadline) as scope:
