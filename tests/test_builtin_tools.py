@@ -377,3 +377,54 @@ async def test_built_in_calls_share_the_limiter_and_are_cancelled_with_the_run()
         await started.wait()
         tg.cancel_scope.cancel()
     assert cleaned == ["b"]
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+async def test_built_in_calls_over_the_responses_api(streamed: bool) -> None:
+    from openai import AsyncOpenAI
+
+    from structagents import OpenAIResponsesModel
+    from structagents.testing import FakeOpenAIServer
+
+    editor = Editor()
+    steps: list[Any] = [
+        [
+            shell_call(["echo hi"], call_id="s1"),
+            apply_patch_call({"type": "create_file", "path": "n", "diff": "+n"}, call_id="p1"),
+            computer_call({"type": "screenshot"}, call_id="c1"),
+            local_shell_call(["ls"], call_id="l1"),
+        ],
+        "all done",
+    ]
+    tools: list[Any] = [
+        ShellTool(executor=lambda request: "hi"),
+        ApplyPatchTool(editor),
+        ComputerTool(AsyncScreen()),
+        LocalShellTool(lambda request: "a b"),
+    ]
+    async with FakeOpenAIServer(steps) as server:
+        client = AsyncOpenAI(base_url=server.base_url, api_key="k", max_retries=0)
+        async with client:
+            agent = Agent("a", model=OpenAIResponsesModel("m", openai_client=client), tools=tools)
+            if streamed:
+                async with Runner.run_streamed(agent, "go") as streaming:
+                    async for _ in streaming.stream_events():
+                        pass
+                final = streaming.final_output
+            else:
+                final = (await Runner.run(agent, "go")).final_output
+    assert final == "all done"
+    first, second = (request.body for request in server.requests)
+    assert [spec["type"] for spec in first["tools"]] == [
+        "shell",
+        "apply_patch",
+        "computer",
+        "local_shell",
+    ]
+    assert [item["type"] for item in second["input"][-4:]] == [
+        "shell_call_output",
+        "apply_patch_call_output",
+        "computer_call_output",
+        "local_shell_call_output",
+    ]
+    assert editor.files["n"] == "+n"
