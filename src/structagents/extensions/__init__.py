@@ -1,0 +1,1 @@
+"""Optional integrations, as in the reference SDK's `agents.extensions`."""

@@ -1,0 +1,1 @@
+"""Models beyond OpenAI's: `LitellmModel` / `LitellmProvider` (install `structagents[litellm]`)."""
