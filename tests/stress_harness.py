@@ -109,6 +109,8 @@ class Scenario:
     stop: Stop
     stop_at: int  # the probe point that fires the stop, or time units for timed stops
     model_steps: int  # time units the model takes per call
+    max_concurrent_tools: int | None = None
+    gate_stream: bool = False  # RunConfig.gate_stream_on_guardrails
 
 
 _BEHAVIORS: tuple[Any, ...] = ("ok",) * 12 + ("slow",) * 4 + ("fail_message",) * 2 + ("fail_run",)
@@ -158,6 +160,8 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             st.integers(0, 20) if stop in TIMED else st.integers(1, 40) | st.integers(1, 200)
         ),
         model_steps=draw(st.integers(0, 3)),
+        max_concurrent_tools=draw(st.sampled_from([None, None, 1, 3])),
+        gate_stream=streamed and draw(st.booleans()),
     )
 
 
@@ -239,7 +243,7 @@ class Probe:
     def tool_started(self) -> None:
         self.tools_started += 1
         expected = len(self.scenario.input_guardrails)
-        if self.guards_passed < expected:
+        if self.guards_passed < expected and not self.violations:
             self.violations.append(
                 f"a tool started when {self.guards_passed} of {expected} input guardrails "
                 "had passed"
@@ -501,6 +505,8 @@ async def exercise_async(scenario: Scenario, unit: float) -> str:
     config = RunConfig(
         run_timeout=scenario.stop_at * unit or unit if scenario.stop == "run_timeout" else None,
         tool_timeout=(scenario.stop_at % 5 + 1) * unit if scenario.stop == "tool_timeout" else None,
+        max_concurrent_tools=scenario.max_concurrent_tools,
+        gate_stream_on_guardrails=scenario.gate_stream,
     )
     session: Any = None
     if scenario.session == "memory":

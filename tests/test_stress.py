@@ -180,7 +180,9 @@ async def test_concurrent_runs_on_one_sqlite_file_lose_nothing(tmp_path: Any) ->
     async def one(index: int) -> None:
         steps = [[function_call("remember", {"text": f"r{index}"}, call_id=f"c{index}")], "ok"]
         agent = Agent(name="a", model=ScriptedModel(steps), tools=[remember])
-        session = SQLiteSession(f"s{index}", path)
+        # Writers queue on the file's lock; under a loaded machine 500 of them can wait past
+        # the default 5 s busy_timeout (a clear error, nothing half-written), so allow more.
+        session = SQLiteSession(f"s{index}", path, busy_timeout=60.0)
         try:
             await Runner.run(agent, f"run {index}", session=session)
         finally:
