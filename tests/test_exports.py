@@ -63,6 +63,10 @@ def test_core_names_match_the_reference_sdk() -> None:
         "Prompt",
         "retry_policies",
         "ToolNameCollisionPolicy",
+        "AgentRunner",
+        "RunOptions",
+        "set_default_agent_runner",
+        "get_default_agent_runner",
     }
     assert expected <= set(structagents.__all__)
 

@@ -87,7 +87,11 @@ from ._retry import RetryPolicyContext as RetryPolicyContext
 from ._retry import retry_policies as retry_policies
 from ._run_context import RunContextWrapper as RunContextWrapper
 from ._run_context import ToolContext as ToolContext
+from ._run_options import RunOptions as RunOptions
+from ._runner import AgentRunner as AgentRunner
 from ._runner import Runner as Runner
+from ._runner import get_default_agent_runner as get_default_agent_runner
+from ._runner import set_default_agent_runner as set_default_agent_runner
 from ._shell_tools import LocalShellCommandRequest as LocalShellCommandRequest
 from ._shell_tools import LocalShellExecutor as LocalShellExecutor
 from ._shell_tools import LocalShellTool as LocalShellTool
@@ -231,6 +235,7 @@ __all__ = [
     "MCPConfig",
     "AgentHooks",
     "AgentOutputSchema",
+    "AgentRunner",
     "AgentSpanData",
     "AgentUpdatedStreamEvent",
     "AgentsException",
@@ -333,6 +338,7 @@ __all__ = [
     "RunItem",
     "RunItemStreamEvent",
     "RunResult",
+    "RunOptions",
     "RunResultStreaming",
     "RunState",
     "RunTimeoutError",
@@ -410,6 +416,7 @@ __all__ = [
     "gen_trace_id",
     "generation_span",
     "get_current_span",
+    "get_default_agent_runner",
     "get_current_trace",
     "guardrail_span",
     "handoff",
@@ -421,6 +428,7 @@ __all__ = [
     "output_guardrail",
     "response_span",
     "retry_policies",
+    "set_default_agent_runner",
     "set_default_openai_api",
     "set_default_openai_client",
     "set_default_openai_key",

@@ -52,9 +52,7 @@ def agent_as_tool(
                 agent,
                 input,
                 RunContextWrapper(ctx.context, usage),
-                max_turns=max_turns or DEFAULT_MAX_TURNS,
-                hooks=hooks,
-                run_config=config,
+                {"max_turns": max_turns or DEFAULT_MAX_TURNS, "hooks": hooks, "run_config": config},
             )
         except UsageLimitExceeded as exc:
             exc.run_data = None  # the calling run reports its own data

@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any, Literal, TypeVar
 
 import anyio
+from typing_extensions import Unpack
 
 from ._agent import Agent
 from ._config import DEFAULT_MAX_TURNS, RunConfig
@@ -16,6 +17,7 @@ from ._items import TResponseInputItem
 from ._result import RunResult
 from ._run._start import drive_run, prepare_run
 from ._run_context import RunContextWrapper, TContext
+from ._run_options import RunOptions
 from ._state import RunState
 from ._streaming import RunResultStreaming
 from .exceptions import UserError
@@ -24,14 +26,24 @@ from .sessions.base import Session
 if sys.version_info < (3, 11):  # pragma: no cover
     pass
 
-__all__ = ["DEFAULT_MAX_TURNS", "Runner"]
+__all__ = [
+    "DEFAULT_MAX_TURNS",
+    "AgentRunner",
+    "Runner",
+    "get_default_agent_runner",
+    "set_default_agent_runner",
+]
 
 T = TypeVar("T")
 
 
 class Runner:
     """Runs agents. Each run is one structured unit: when `run` returns or raises, nothing it
-    started (model calls, tools, guardrails, hooks, worker threads) is still running."""
+    started (model calls, tools, guardrails, hooks, worker threads) is still running.
+
+    The methods hand their keywords, as one `RunOptions`, to the default `AgentRunner`
+    (`set_default_agent_runner` plugs in another one).
+    """
 
     @classmethod
     async def run(
@@ -59,10 +71,10 @@ class Runner:
         tool's or model's exception, never wrapped in an exception group. Cancelling the caller
         cancels everything the run started.
         """
-        return await run_in_context(
+        return await get_default_agent_runner().run(
             starting_agent,
             input,
-            RunContextWrapper(context),
+            context=context,
             max_turns=max_turns,
             hooks=hooks,
             run_config=run_config,
@@ -98,7 +110,7 @@ class Runner:
 
         Same behaviour and errors as `run`; see `RunResultStreaming` and `open_run`.
         """
-        return RunResultStreaming(
+        return get_default_agent_runner().run_streamed(
             starting_agent,
             input,
             context=context,
@@ -134,6 +146,47 @@ class Runner:
         `backend` picks asyncio (default) or trio. Inside a running event loop it raises
         `UserError`: await `Runner.run` there instead.
         """
+        return get_default_agent_runner().run_sync(
+            starting_agent,
+            input,
+            backend=backend,
+            context=context,
+            max_turns=max_turns,
+            hooks=hooks,
+            run_config=run_config,
+            error_handlers=error_handlers,
+            previous_response_id=previous_response_id,
+            auto_previous_response_id=auto_previous_response_id,
+            conversation_id=conversation_id,
+            session=session,
+        )
+
+
+class AgentRunner:
+    """The class behind `Runner`: `run`, `run_sync` and `run_streamed` take the run keywords
+    as `RunOptions`. Subclass it and `set_default_agent_runner(...)` to wrap every run (this is
+    how integrations such as a durable-execution runner plug in)."""
+
+    async def run(
+        self,
+        starting_agent: Agent[TContext],
+        input: str | list[TResponseInputItem] | RunState,
+        **kwargs: Unpack[RunOptions[TContext]],
+    ) -> RunResult:
+        """See `Runner.run`."""
+        return await run_in_context(
+            starting_agent, input, RunContextWrapper(kwargs.get("context")), kwargs
+        )
+
+    def run_sync(
+        self,
+        starting_agent: Agent[TContext],
+        input: str | list[TResponseInputItem] | RunState,
+        *,
+        backend: Literal["asyncio", "trio"] = "asyncio",
+        **kwargs: Unpack[RunOptions[TContext]],
+    ) -> RunResult:
+        """See `Runner.run_sync`: `self.run` under a new event loop."""
         running = _running_event_loop()
         if running is not None:
             raise UserError(
@@ -149,51 +202,40 @@ class Runner:
                 ) from exc
         elif backend != "asyncio":
             raise UserError(f"backend must be 'asyncio' or 'trio', not {backend!r}.")
-        run = partial(
-            cls.run,
-            starting_agent,
-            input,
-            context=context,
-            max_turns=max_turns,
-            hooks=hooks,
-            run_config=run_config,
-            error_handlers=error_handlers,
-            previous_response_id=previous_response_id,
-            auto_previous_response_id=auto_previous_response_id,
-            conversation_id=conversation_id,
-            session=session,
-        )
-        return anyio.run(run, backend=backend)
+        return anyio.run(partial(self.run, starting_agent, input, **kwargs), backend=backend)
+
+    def run_streamed(
+        self,
+        starting_agent: Agent[TContext],
+        input: str | list[TResponseInputItem] | RunState,
+        **kwargs: Unpack[RunOptions[TContext]],
+    ) -> RunResultStreaming:
+        """See `Runner.run_streamed`."""
+        return RunResultStreaming(starting_agent, input, kwargs)
+
+
+_default_agent_runner = AgentRunner()
+
+
+def set_default_agent_runner(runner: AgentRunner | None) -> None:
+    """Make `runner` the one `Runner`'s methods use; `None` restores a plain `AgentRunner`."""
+    global _default_agent_runner
+    _default_agent_runner = runner if runner is not None else AgentRunner()
+
+
+def get_default_agent_runner() -> AgentRunner:
+    """The `AgentRunner` that `Runner`'s methods use."""
+    return _default_agent_runner
 
 
 async def run_in_context(
     starting_agent: Agent[Any],
     input: str | list[TResponseInputItem] | RunState,
     context_wrapper: RunContextWrapper[Any],
-    *,
-    max_turns: int,
-    hooks: RunHooks[Any] | None,
-    run_config: RunConfig | dict[str, Any] | None,
-    error_handlers: RunErrorHandlers[Any] | None = None,
-    previous_response_id: str | None = None,
-    auto_previous_response_id: bool = False,
-    conversation_id: str | None = None,
-    session: Session | None = None,
+    options: RunOptions[Any],
 ) -> RunResult:
-    """`Runner.run` with a context wrapper of the caller's (nested runs share usage this way)."""
-    env, state = prepare_run(
-        starting_agent,
-        input,
-        context_wrapper,
-        max_turns=max_turns,
-        hooks=hooks,
-        run_config=run_config,
-        previous_response_id=previous_response_id,
-        auto_previous_response_id=auto_previous_response_id,
-        conversation_id=conversation_id,
-        session=session,
-        error_handlers=error_handlers,
-    )
+    """A run with a context wrapper of the caller's (nested runs share usage this way)."""
+    env, state = prepare_run(starting_agent, input, context_wrapper, options)
     return await drive_run(env, state)
 
 

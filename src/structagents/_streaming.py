@@ -22,6 +22,7 @@ from ._result import RunResult
 from ._run._start import prepare_run
 from ._run._stream import RunOutcome, stream_run
 from ._run_context import RunContextWrapper, TContext
+from ._run_options import RunOptions
 from ._state import RunState
 from ._tool_guardrails import ToolInputGuardrailResult, ToolOutputGuardrailResult
 from ._usage import Usage
@@ -57,29 +58,11 @@ class RunResultStreaming:
         self,
         starting_agent: Agent[TContext],
         input: str | list[TResponseInputItem] | RunState,
-        *,
-        context: TContext | None = None,
-        max_turns: int,
-        hooks: RunHooks[TContext] | None = None,
-        run_config: RunConfig | dict[str, Any] | None = None,
-        error_handlers: RunErrorHandlers[TContext] | None = None,
-        previous_response_id: str | None = None,
-        auto_previous_response_id: bool = False,
-        conversation_id: str | None = None,
-        session: Session | None = None,
+        options: RunOptions[TContext] | None = None,
     ) -> None:
+        options = options if options is not None else {}
         self._env, self._state = prepare_run(
-            starting_agent,
-            input,
-            RunContextWrapper(context),
-            max_turns=max_turns,
-            hooks=hooks,
-            run_config=run_config,
-            previous_response_id=previous_response_id,
-            auto_previous_response_id=auto_previous_response_id,
-            conversation_id=conversation_id,
-            session=session,
-            error_handlers=error_handlers,
+            starting_agent, input, RunContextWrapper(options.get("context")), options
         )
         self._exit_stack: AsyncExitStack | None = None
         self._receive: MemoryObjectReceiveStream[StreamEvent] | None = None
@@ -283,17 +266,16 @@ async def open_run(
 
     The run's task group belongs to the block: nothing it started outlives it.
     """
-    async with RunResultStreaming(
-        starting_agent,
-        input,
-        context=context,
-        max_turns=max_turns,
-        hooks=hooks,
-        run_config=run_config,
-        error_handlers=error_handlers,
-        previous_response_id=previous_response_id,
-        auto_previous_response_id=auto_previous_response_id,
-        conversation_id=conversation_id,
-        session=session,
-    ) as stream:
+    options: RunOptions[TContext] = {
+        "context": context,
+        "max_turns": max_turns,
+        "hooks": hooks,
+        "run_config": run_config,
+        "error_handlers": error_handlers,
+        "previous_response_id": previous_response_id,
+        "auto_previous_response_id": auto_previous_response_id,
+        "conversation_id": conversation_id,
+        "session": session,
+    }
+    async with RunResultStreaming(starting_agent, input, options) as stream:
         yield stream

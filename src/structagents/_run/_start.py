@@ -6,15 +6,13 @@ from functools import partial
 from typing import Any
 
 from .._agent import Agent
-from .._config import DEFAULT_MAX_TURNS, RunConfig, coerce_run_config
-from .._error_handlers import RunErrorHandlers
-from .._hooks import RunHooks
+from .._config import DEFAULT_MAX_TURNS, coerce_run_config
 from .._items import TResponseInputItem
 from .._result import RunResult
 from .._run_context import RunContextWrapper
+from .._run_options import RunOptions
 from .._state import RunState
 from .._usage_limits import sharing_budgets
-from ..sessions.base import Session
 from . import _lifecycle as lifecycle
 from ._boundary import check_input_items, check_run_args, public_errors, within
 from ._env import RunEnv
@@ -27,18 +25,18 @@ def prepare_run(
     starting_agent: Agent[Any],
     input: str | list[TResponseInputItem] | RunState,
     context_wrapper: RunContextWrapper[Any],
-    *,
-    max_turns: int,
-    hooks: RunHooks[Any] | None,
-    run_config: RunConfig | dict[str, Any] | None,
-    previous_response_id: str | None,
-    auto_previous_response_id: bool,
-    conversation_id: str | None,
-    session: Session | None,
-    error_handlers: RunErrorHandlers[Any] | None = None,
+    options: RunOptions[Any],
 ) -> tuple[RunEnv, RunState]:
     """Check the arguments and build the run's constants and starting state (or take the
-    `RunState` to resume)."""
+    `RunState` to resume). `options.context` is ignored: `context_wrapper` carries it."""
+    max_turns = options.get("max_turns", DEFAULT_MAX_TURNS)
+    hooks = options.get("hooks")
+    run_config = options.get("run_config")
+    previous_response_id = options.get("previous_response_id")
+    auto_previous_response_id = options.get("auto_previous_response_id", False)
+    conversation_id = options.get("conversation_id")
+    session = options.get("session")
+    error_handlers = options.get("error_handlers")
     check_run_args(starting_agent, input, max_turns)
     check_input_items(input, session)
     config = coerce_run_config(run_config)
