@@ -428,3 +428,16 @@ async def test_built_in_calls_over_the_responses_api(streamed: bool) -> None:
         "local_shell_call_output",
     ]
     assert editor.files["n"] == "+n"
+
+
+async def test_built_in_calls_never_end_the_run_through_tool_use_behavior() -> None:
+    model = ScriptedModel([[local_shell_call(["ls"], call_id="l1")], [assistant_message("after")]])
+    agent = Agent(
+        "a",
+        model=model,
+        tools=[LocalShellTool(lambda request: "x")],
+        tool_use_behavior="stop_on_first_tool",
+    )
+    result = await Runner.run(agent, "go")
+    assert result.final_output == "after"
+    assert len(model.calls) == 2
