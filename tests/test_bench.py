@@ -115,3 +115,14 @@ def test_tracing_benchmark_quick_reports_every_mode(capsys: pytest.CaptureFixtur
     for row in ("tracing off", "tracing on, no-op processor", "tracing on, OpenTelemetry SDK"):
         assert f"| {row} |" in out
     assert "÷ off (goal ≥ 0.85)" in out
+
+
+def test_run_state_benchmark_quick_reports_both_sizes(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import run_state
+
+    assert run_state.main(["--quick"]) == 0
+    out = capsys.readouterr().out
+    for items in ("101", "1001"):
+        [row] = [line for line in out.splitlines() if line.startswith(f"| {items} |")]
+        assert all(number(cell) > 0 for cell in row.strip("|").split("|")[1:3])
+    assert "goal: >= 10x at 1000 items" in out
