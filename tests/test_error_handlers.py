@@ -169,3 +169,8 @@ async def test_streamed_runs_use_the_handlers_too() -> None:
         kinds = [event.type async for event in streamed.stream_events()]
     assert streamed.final_output == "enough"
     assert kinds[-1] == "run_item_stream_event"
+
+
+async def test_a_refusal_handler_returning_none_reraises() -> None:
+    with pytest.raises(ModelRefusalError):
+        await Runner.run(refusing(), "bad", error_handlers={"model_refusal": lambda d: None})

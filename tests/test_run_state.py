@@ -23,9 +23,16 @@ from structagents import (
     ToolContext,
     UserError,
     function_tool,
+    handoff,
     input_guardrail,
 )
-from structagents.testing import ScriptedModel, function_call, handoff_call
+from structagents.testing import (
+    ModelStep,
+    ScriptedModel,
+    assistant_message,
+    function_call,
+    handoff_call,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -353,3 +360,47 @@ async def test_a_state_resumes_in_a_fresh_process_on_the_other_backend(
         "requests": 3,
         "sent": {"type": "function_call_output", "call_id": "r1", "output": "refunded 40 on A1"},
     }
+
+
+async def test_server_side_ids_carry_over_a_resume_through_json() -> None:
+    first = ScriptedModel(
+        [
+            ModelStep(
+                output=[function_call("refund", {"order": "A", "amount": 5}, call_id="r")],
+                response_id="resp_1",
+            )
+        ]
+    )
+    agent = Agent(name="S", model=first, tools=[refund])
+    paused = await Runner.run(agent, "go", previous_response_id="resp_0")
+    assert first.last_call is not None
+    assert first.last_call.previous_response_id == "resp_0"
+    data = paused.to_state().to_json()
+    assert (data["previous_response_id"], data["server_known"]) == ("resp_1", 2)
+
+    second = ScriptedModel([ModelStep(output=[assistant_message("done")], response_id="resp_2")])
+    fresh = Agent(name="S", model=second, tools=[refund])
+    state = RunState.from_json(fresh, data)
+    state.approve(state.get_interruptions()[0])
+    result = await Runner.run(fresh, state)
+    assert result.final_output == "done"
+    assert second.last_call is not None
+    assert second.last_call.previous_response_id == "resp_1"
+    assert [item["type"] for item in second.last_call.input] == ["function_call_output"]
+    assert result.last_response_id == "resp_2"
+
+
+async def test_agents_reachable_only_as_tools_or_through_handoff_objects_are_found() -> None:
+    _, state, model = await pause()
+    data = state.to_json()
+    data["current_agent"] = "Translator"  # reachable only as Billing's agent-tool
+    data["status"], data["interruption"] = "between_turns", None
+    restored = RunState.from_json(graph(model), data)
+    assert restored.current_agent.name == "Translator"
+
+    inner = Agent(name="Deep", model=model)
+    outer = Agent(name="Top", model=model, handoffs=[handoff(inner)])
+    data["current_agent"] = "Deep"
+    data["generated_items"] = []
+    data["model_responses"] = []
+    assert RunState.from_json(outer, data).current_agent is inner
