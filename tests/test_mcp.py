@@ -26,6 +26,7 @@ from structagents import (
     AgentsException,
     RunConfig,
     RunContextWrapper,
+    RunHooks,
     Runner,
     RunResult,
     ToolCallOutputItem,
@@ -124,11 +125,21 @@ def offered(model: ScriptedModel, call: int = 0) -> dict[str, Any]:
 
 
 async def test_tools_are_listed_and_called(server: MCPServer) -> None:
+    seen: list[tuple[str, str, Any]] = []
+
+    class Hooks(RunHooks[Any]):
+        async def on_tool_start(self, context: Any, agent: Any, tool: Any) -> None:
+            seen.append(("start", tool.name, None))
+
+        async def on_tool_end(self, context: Any, agent: Any, tool: Any, result: Any) -> None:
+            seen.append(("end", tool.name, result))
+
     model = ScriptedModel([[function_call("add", {"a": 2, "b": 3}, call_id="c1")], "five"])
     agent = Agent(name="calc", model=model, mcp_servers=[server])
-    result = await Runner.run(agent, "2+3?")
+    result = await Runner.run(agent, "2+3?", hooks=Hooks())
     assert result.final_output == "five"
     assert outputs(result) == ["5"]
+    assert seen == [("start", "add", None), ("end", "add", {"type": "text", "text": "5"})]
     tools = offered(model)
     assert {"add", "echo", "rendezvous", "hang", "lookup"} <= set(tools)
     assert tools["add"].description == "Add two integers."
@@ -264,6 +275,31 @@ async def test_a_crash_mid_call_becomes_an_error_message(anyio_backend: Any) -> 
         server.invalidate_tools_cache()
         with pytest.raises(AgentsException, match="closed the connection"):
             await Runner.run(agent, "again")
+
+
+async def test_closing_the_server_during_a_call_cancels_it(http_url: str, tag: str) -> None:
+    model = ScriptedModel([[function_call("hang", {"tag": tag}, call_id="c1")], "never"])
+    server = MCPServerStreamableHttp({"url": http_url}, cache_tools_list=True)
+    errors: list[BaseException] = []
+    agent = Agent(name="cut", model=model, mcp_servers=[server])
+
+    async def run() -> None:
+        try:
+            await Runner.run(agent, "hang")
+        except UserError as exc:
+            errors.append(exc)
+
+    async with anyio.create_task_group() as tg:
+        await server.connect()  # in this task, inside the task group: so cleanup() may run here
+        tg.start_soon(run)
+        await server.call_tool("wait_hanging", {"tag": tag})
+        await server.cleanup()
+    # The call was cut off: the model was told, and the next turn found the server closed.
+    [error] = errors
+    assert "not connected" in str(error)
+    assert error.run_data is not None
+    [cut] = [i for i in error.run_data.new_items if isinstance(i, ToolCallOutputItem)]
+    assert "tool execution was cancelled" in str(cut.output)
 
 
 async def test_slow_list_tools_times_out(http_url: str) -> None:
