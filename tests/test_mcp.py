@@ -280,7 +280,7 @@ async def test_a_crash_mid_call_becomes_an_error_message(anyio_backend: Any) -> 
 async def test_closing_the_server_during_a_call_cancels_it(http_url: str, tag: str) -> None:
     model = ScriptedModel([[function_call("hang", {"tag": tag}, call_id="c1")], "never"])
     server = MCPServerStreamableHttp({"url": http_url}, cache_tools_list=True)
-    errors: list[BaseException] = []
+    errors: list[UserError] = []
     agent = Agent(name="cut", model=model, mcp_servers=[server])
 
     async def run() -> None:
