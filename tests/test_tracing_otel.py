@@ -203,8 +203,11 @@ async def test_errors_and_cancellation_set_error_type() -> None:
 
 async def test_model_calls_record_the_genai_client_metrics() -> None:
     reader = InMemoryMetricReader()
+    provider = TracerProvider()
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
     processor = OpenTelemetryTracingProcessor(
-        TracerProvider(), meter_provider=MeterProvider(metric_readers=[reader])
+        provider, meter_provider=MeterProvider(metric_readers=[reader])
     )
     set_trace_processors([processor])
     usage = Usage(requests=1, input_tokens=7, output_tokens=2, total_tokens=9)
@@ -213,7 +216,8 @@ async def test_model_calls_record_the_genai_client_metrics() -> None:
             [ModelStep(output=[assistant_message("hi")], usage=usage)]
         ) as server:
             client = openai.AsyncOpenAI(base_url=server.base_url, api_key="sk", max_retries=0)
-            await Runner.run(Agent(name="a", model=OpenAIResponsesModel("m1", client)), "x")
+            agent = Agent(name="a", model=OpenAIResponsesModel("m1", client))
+            await Runner.run(agent, "x", conversation_id="conv_9")
             await client.close()
     finally:
         set_trace_processors([])
@@ -233,3 +237,7 @@ async def test_model_calls_record_the_genai_client_metrics() -> None:
     (duration,) = metrics["gen_ai.client.operation.duration"].data.data_points
     assert duration.attributes["gen_ai.request.model"] == "m1"
     assert duration.count == 1
+    # The run's server-side conversation is the spans' conversation id.
+    for span in exporter.get_finished_spans():
+        if span.name != "Agent workflow":
+            assert (span.attributes or {})["gen_ai.conversation.id"] == "conv_9", span.name

@@ -85,7 +85,9 @@ def traced_run(env: RunEnv, state: RunState) -> contextlib.AbstractContextManage
     """`with` this around the whole run, in the run's task: its trace and task span."""
     if env.tracing is None:
         return _NO_SPAN
-    return env.tracing.running(env.config.workflow_name, state.context_wrapper.usage)
+    return env.tracing.running(
+        env.config.workflow_name, state.context_wrapper.usage, state.conversation_id
+    )
 
 
 async def agent_start(env: RunEnv, ctx: RunContextWrapper[Any], agent: Agent[Any]) -> None:

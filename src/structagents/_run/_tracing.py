@@ -40,6 +40,7 @@ class RunTracing:
 
     __slots__ = (
         "_agent_span",
+        "_metadata",
         "_outer_span",
         "_span_token",
         "_task_span",
@@ -66,6 +67,7 @@ class RunTracing:
         self._trace_token: contextvars.Token[Trace | None] | None = None
         self._span_token: contextvars.Token[Span[Any] | None] | None = None
         self._outer_span: Span[Any] | None = None
+        self._metadata: dict[str, Any] | None = None
 
     @classmethod
     def for_run(cls, config: RunConfig) -> RunTracing | None:
@@ -88,9 +90,14 @@ class RunTracing:
         return None if isinstance(trace, NoOpTrace) else cls(provider, trace, True, config)
 
     @contextmanager
-    def running(self, workflow_name: str, usage: Usage) -> Generator[None, None, None]:
+    def running(
+        self, workflow_name: str, usage: Usage, conversation_id: str | None
+    ) -> Generator[None, None, None]:
         """Around the whole run, in the run's task: start the trace (if the run owns it) and
-        the task span; at the end close every open span, recording the run's error if any."""
+        the task span; at the end close every open span, recording the run's error if any.
+        A server-side `conversation_id` goes in the task and agent spans' metadata."""
+        if conversation_id is not None:
+            self._metadata = {"conversation_id": conversation_id}
         if self.owns_trace:
             self.trace.start()
             self._trace_token = Scope.set_current_trace(self.trace)
@@ -98,7 +105,8 @@ class RunTracing:
         self._outer_span = None if self.owns_trace else outer
         self._span_token = Scope.set_current_span(outer)
         if self.with_task_and_turns:
-            self._task_span = self._open(TaskSpanData(workflow_name), self._outer_span)
+            data = TaskSpanData(workflow_name, metadata=self._metadata)
+            self._task_span = self._open(data, self._outer_span)
         try:
             yield
         except BaseException as exc:
@@ -129,7 +137,8 @@ class RunTracing:
         """Open the agent's span (ending the previous agent's)."""
         self.end_agent()
         schema = output_schema_for(agent.output_type)
-        data = AgentSpanData(agent.name, output_type="str" if schema is None else schema.name())
+        output_type = "str" if schema is None else schema.name()
+        data = AgentSpanData(agent.name, output_type=output_type, metadata=self._metadata)
         self._agent_span = self._open(data, self._task_span or self._outer_span)
 
     def needs_tool_names(self) -> bool:

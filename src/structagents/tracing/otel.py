@@ -5,7 +5,8 @@ Needs the `structagents[otel]` extra. Spans go to the tracer provider your appli
 the rest of the application: a run's trace nests under the OpenTelemetry span current when it
 started. Mapping:
 
-- the trace: a span named after the workflow (`gen_ai.conversation.id` = its `group_id`);
+- the trace: a span named after the workflow; `gen_ai.conversation.id` is the run's
+  `conversation_id` (server-side conversation) if it has one, else the trace's `group_id`;
 - agent span: `invoke_agent {agent}`; response/generation span: `chat {model}` (kind CLIENT)
   with `gen_ai.request.model`, `gen_ai.response.id`, `gen_ai.usage.input_tokens` /
   `output_tokens`; function span: `execute_tool {tool}` with `gen_ai.tool.name`,
@@ -92,6 +93,9 @@ class OpenTelemetryTracingProcessor(TracingProcessor):
             span.end()
 
     def on_span_start(self, span: Span[Any]) -> None:
+        metadata = getattr(span.span_data, "metadata", None)
+        if isinstance(metadata, dict) and isinstance(metadata.get("conversation_id"), str):
+            self._conversations[span.trace_id] = metadata["conversation_id"]
         parent = self._parent_of(span)
         if isinstance(span.span_data, _SKIPPED):
             if parent is not None:

@@ -157,8 +157,10 @@ class BatchTraceProcessor(TracingProcessor):
         self._wakeup.set()
         return done.wait(timeout)
 
-    def shutdown(self, timeout: float = DEFAULT_FLUSH_TIMEOUT) -> None:
-        """Export what is queued (waiting at most `timeout` s) and stop the worker."""
+    def shutdown(self, timeout: float | None = DEFAULT_FLUSH_TIMEOUT) -> None:
+        """Export what is queued (waiting at most `timeout` s; None: the default 5 s) and
+        stop the worker."""
+        timeout = DEFAULT_FLUSH_TIMEOUT if timeout is None else timeout
         self._is_shut_down = True
         self._wakeup.set()
         worker = self._worker
