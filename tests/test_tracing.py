@@ -394,6 +394,22 @@ async def test_a_failing_tool_and_a_timed_out_tool_record_errors(recorder: Recor
     (timed_out,) = recorder.of_type("function")
     assert timed_out.error == {"message": "Tool timed out", "data": {"timeout_seconds": 0.01}}
 
+    @function_tool
+    def handled() -> str:
+        """Fails; the default failure_error_function tells the model."""
+        raise KeyError("missing")
+
+    agent = Agent(
+        name="h",
+        model=ScriptedModel([[function_call("handled", {}, call_id="c1")], "ok"]),
+        tools=[handled],
+    )
+    assert (await Runner.run(agent, "go")).final_output == "ok"
+    handled_span = recorder.of_type("function")[-1]
+    assert handled_span.error == {"message": "KeyError: 'missing'", "data": {"type": "KeyError"}}
+    assert handled_span.span_data.output.startswith("An error occurred")
+    assert recorder.of_type("task")[-1].error is None  # the run itself went on
+
     agent = Agent(
         name="b",
         model=ScriptedModel([[function_call("broken", {}, call_id="c1")]]),

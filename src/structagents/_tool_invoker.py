@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from ._function_schema import FuncSchema, callable_target
 from .exceptions import ModelBehaviorError, UsageLimitExceeded
+from .tracing._errors import mark_tool_span_failed
 
 if TYPE_CHECKING:
     from ._run_context import RunContextWrapper, ToolContext
@@ -73,6 +74,9 @@ async def report_tool_error(
         if error is exc:
             raise exc
         raise error from exc
+    config = getattr(ctx, "run_config", None)
+    include = config is None or config.trace_include_sensitive_data
+    mark_tool_span_failed(error, include_message=include)
     message = failure_error_function(ctx, error)
     return await message if inspect.isawaitable(message) else message
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .spans import SpanError
 
-__all__ = ["error_type", "span_error_from"]
+__all__ = ["error_type", "mark_tool_span_failed", "span_error_from"]
 
 
 def error_type(exc: BaseException) -> str:
@@ -27,3 +27,12 @@ def span_error_from(exc: BaseException, *, include_message: bool) -> SpanError:
         return {"message": "Cancelled", "data": {"type": "cancelled"}}
     text = str(exc) if include_message else ""
     return {"message": f"{kind}: {text}" if text else kind, "data": {"type": kind}}
+
+
+def mark_tool_span_failed(exc: BaseException, *, include_message: bool) -> None:
+    """Record `exc` on the current tool call's span (a tool error turned into a message)."""
+    from .scope import Scope
+
+    span = Scope.get_current_span()
+    if span is not None and span.span_data.type == "function" and span.error is None:
+        span.set_error(span_error_from(exc, include_message=include_message))
