@@ -72,6 +72,7 @@ from ._items import ToolCallOutputItem as ToolCallOutputItem
 from ._items import TResponseInputItem as TResponseInputItem
 from ._items import TResponseOutputItem as TResponseOutputItem
 from ._output_schema import AgentOutputSchema as AgentOutputSchema
+from ._output_schema import AgentOutputSchemaBase as AgentOutputSchemaBase
 from ._prompts import DynamicPromptFunction as DynamicPromptFunction
 from ._prompts import GenerateDynamicPromptData as GenerateDynamicPromptData
 from ._prompts import Prompt as Prompt
@@ -235,6 +236,7 @@ __all__ = [
     "MCPConfig",
     "AgentHooks",
     "AgentOutputSchema",
+    "AgentOutputSchemaBase",
     "AgentRunner",
     "AgentSpanData",
     "AgentUpdatedStreamEvent",

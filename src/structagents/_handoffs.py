@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -94,6 +95,10 @@ class Handoff(Generic[TContext]):
     async def enabled_for(self, ctx: RunContextWrapper[Any], agent: Agent[Any]) -> bool:
         """Whether the model is offered this handoff in the current turn."""
         return await resolve_is_enabled(self.is_enabled, ctx, agent)
+
+    def get_transfer_message(self, agent: Agent[Any]) -> str:
+        """The handoff's output as the model sees it: `{"assistant": "<agent name>"}`."""
+        return json.dumps({"assistant": agent.name})
 
     @classmethod
     def default_tool_name(cls, agent: Agent[Any]) -> str:

@@ -82,6 +82,10 @@ class MessageOutputItem(RunItem):
 class ToolCallItem(RunItem):
     """The model asked to call a tool."""
 
+    description: str | None = None
+    """The tool's description, when known as the item is made."""
+    title: str | None = None
+    """A short display label, when known as the item is made."""
     type: ClassVar[str] = "tool_call_item"
 
     @property
@@ -105,6 +109,12 @@ class ToolCallOutputItem(RunItem):
     output: Any = None
     type: ClassVar[str] = "tool_call_output_item"
     raw_item_is_typed: ClassVar[bool] = False
+
+    @property
+    def call_id(self) -> str | None:
+        """The id of the call this output answers, if it has one."""
+        call_id = self.raw_item_dict.get("call_id")
+        return call_id if isinstance(call_id, str) else None
 
 
 @dataclass(eq=False)
@@ -203,6 +213,20 @@ class InputItem(RunItem):
 
 class ItemHelpers:
     """Small helpers for reading and building items."""
+
+    @classmethod
+    def extract_last_content(cls, message: Any) -> str:
+        """The last content part of a message: its text or refusal ("" for other items)."""
+        data = plain(message)
+        content = data.get("content")
+        if data.get("type") != "message" or not isinstance(content, list) or not content:
+            return ""
+        last = content[-1]
+        if not isinstance(last, dict):
+            return ""
+        if last.get("type") == "refusal":
+            return str(last.get("refusal") or "")
+        return str(last.get("text") or "")
 
     @classmethod
     def extract_last_text(cls, message: Any) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import functools
 import inspect
 from typing import Any, get_origin
@@ -17,7 +18,32 @@ _WRAPPER_KEY = "response"
 _WRAPPER_ADAPTER: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
 
 
-class AgentOutputSchema:
+class AgentOutputSchemaBase(abc.ABC):
+    """What the run needs of an output type: its JSON schema and how to validate an answer.
+    Subclass it (and pass an instance as `Agent.output_type`) for a custom schema."""
+
+    @abc.abstractmethod
+    def is_plain_text(self) -> bool:
+        """Whether the output is plain text (no schema)."""
+
+    @abc.abstractmethod
+    def name(self) -> str:
+        """A readable name for the output type."""
+
+    @abc.abstractmethod
+    def json_schema(self) -> dict[str, Any]:
+        """The JSON schema the model's answer must follow (only asked when not plain text)."""
+
+    @abc.abstractmethod
+    def is_strict_json_schema(self) -> bool:
+        """Whether the schema is sent in strict mode (structured outputs)."""
+
+    @abc.abstractmethod
+    def validate_json(self, json_str: str) -> Any:
+        """The answer parsed and validated; invalid is a `ModelBehaviorError`."""
+
+
+class AgentOutputSchema(AgentOutputSchemaBase):
     """The schema of an agent's `output_type`.
 
     Pydantic models and TypedDicts are sent as they are; any other type (a dataclass, `list[int]`,
@@ -55,6 +81,10 @@ class AgentOutputSchema:
     def name(self) -> str:
         """A readable name for the output type."""
         return getattr(self.output_type, "__name__", None) or repr(self.output_type)
+
+    def is_strict_json_schema(self) -> bool:
+        """Whether the schema is sent in strict mode (`strict_json_schema`)."""
+        return self.strict_json_schema
 
     def json_schema(self) -> dict[str, Any]:
         """The JSON schema the model's answer must follow (strict unless disabled)."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Generic
 
 from typing_extensions import TypeVar
 
+from ._typed import plain
 from ._usage import Usage
 from .exceptions import UserError
 
@@ -133,6 +134,34 @@ class ToolContext(RunContextWrapper[TContext]):
     tool_arguments: str = ""
     agent: Agent[Any] | None = None
     run_config: RunConfig | None = None
+
+    @classmethod
+    def from_agent_context(
+        cls,
+        context: RunContextWrapper[TContext],
+        tool_call_id: str,
+        tool_call: Any | None = None,
+        agent: Agent[Any] | None = None,
+        *,
+        tool_name: str | None = None,
+        tool_arguments: str | None = None,
+        run_config: RunConfig | None = None,
+    ) -> ToolContext[TContext]:
+        """The reference SDK's spelling of `from_run_context`: the name and arguments come from
+        `tool_call` (a `function_call` item, dict or SDK object) unless given."""
+        call = {} if tool_call is None else plain(tool_call)
+        name = tool_name if tool_name is not None else call.get("name")
+        if not isinstance(name, str):
+            raise UserError("ToolContext.from_agent_context needs tool_name= or a tool_call.")
+        arguments = tool_arguments if tool_arguments is not None else call.get("arguments", "")
+        return cls.from_run_context(
+            context,
+            tool_name=name,
+            tool_call_id=tool_call_id,
+            tool_arguments=str(arguments),
+            agent=agent,
+            run_config=run_config,
+        )
 
     @classmethod
     def from_run_context(

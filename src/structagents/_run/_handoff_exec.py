@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import json
 from typing import Any
 
 from .._agent import Agent
@@ -40,7 +39,9 @@ async def take_handoff(
     except ModelBehaviorError as exc:
         items.append(_output(agent, call_id, f"Error: {exc}"))
     else:
-        output = ItemHelpers.tool_call_output_item(call_id, json.dumps({"assistant": target.name}))
+        output = ItemHelpers.tool_call_output_item(
+            call_id, first.handoff.get_transfer_message(target)
+        )
         items.append(HandoffOutputItem(agent, output, source_agent=agent, target_agent=target))
     items.extend(_output(agent, other.call["call_id"], IGNORED_HANDOFF) for other in others)
     state.add_items(items)

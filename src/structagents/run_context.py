@@ -1,0 +1,17 @@
+"""The reference SDK's `agents.run_context` module path: the run context wrapper."""
+
+from ._items import ToolApprovalItem as ToolApprovalItem
+from ._items import TResponseInputItem as TResponseInputItem
+from ._run_context import RunContextWrapper as RunContextWrapper
+from ._usage import Usage as Usage
+from .exceptions import ModelBehaviorError as ModelBehaviorError
+from .exceptions import UserError as UserError
+
+__all__ = [
+    "ModelBehaviorError",
+    "RunContextWrapper",
+    "TResponseInputItem",
+    "ToolApprovalItem",
+    "Usage",
+    "UserError",
+]

@@ -1,0 +1,127 @@
+"""The reference SDK's module paths (`agents.run`, `agents.items`, ...) as `structagents.<path>`:
+pure re-exports of our public names, and the reference's helpers that live there."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import types
+from typing import Any
+
+import pytest
+
+import structagents
+from structagents import Agent, RunContextWrapper, ToolContext, handoff
+from structagents.agent_output import AgentOutputSchema, AgentOutputSchemaBase
+from structagents.function_schema import FuncSchema, function_schema
+from structagents.strict_schema import ensure_strict_json_schema
+
+# What users of the reference import from each path (counted in its tests, examples and docs).
+REFERENCE_IMPORTS = {
+    "run": ["RunConfig", "AgentRunner", "Runner", "set_default_agent_runner",
+            "get_default_agent_runner", "RunOptions", "ModelInputData", "CallModelData"],
+    "items": ["TResponseInputItem", "ToolCallOutputItem", "ToolApprovalItem", "ModelResponse",
+              "TResponseOutputItem", "ToolCallItem", "ItemHelpers", "RunItem",
+              "MessageOutputItem", "ReasoningItem"],
+    "memory": ["SessionSettings", "Session", "SQLiteSession"],
+    "exceptions": ["UserError", "ModelBehaviorError", "AgentsException", "MaxTurnsExceeded",
+                   "InputGuardrailTripwireTriggered", "ModelTimeoutError", "ToolTimeoutError"],
+    "run_context": ["RunContextWrapper"],
+    "tool_context": ["ToolContext"],
+    "model_settings": ["ModelSettings"],
+    "usage": ["Usage", "RequestUsage", "InputTokensDetails"],
+    "agent": ["Agent", "ToolsToFinalOutputResult", "StopAtTools"],
+    "lifecycle": ["RunHooks", "AgentHooks"],
+    "models.interface": ["ModelTracing", "Model", "ModelProvider"],
+    "guardrail": ["GuardrailFunctionOutput", "OutputGuardrail", "InputGuardrail",
+                  "input_guardrail", "output_guardrail", "InputGuardrailResult"],
+    "result": ["RunResultStreaming", "RunResult"],
+    "stream_events": ["RunItemStreamEvent", "RawResponsesStreamEvent", "StreamEvent",
+                      "AgentUpdatedStreamEvent"],
+    "handoffs": ["Handoff", "handoff", "HandoffInputData", "nest_handoff_history"],
+    "agent_output": ["AgentOutputSchema", "AgentOutputSchemaBase"],
+    "function_schema": ["function_schema", "FuncSchema"],
+    "strict_schema": ["ensure_strict_json_schema"],
+    "extensions.handoff_filters": ["remove_all_tools", "nest_handoff_history"],
+    "tool": ["function_tool", "FunctionTool", "Tool"],
+    "run_error_handlers": ["RunErrorHandlers"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("path", sorted(REFERENCE_IMPORTS))
+def test_reference_module_paths_import_the_same_objects(path: str) -> None:
+    module = importlib.import_module(f"structagents.{path}")
+    for name in REFERENCE_IMPORTS[path]:
+        assert hasattr(module, name), f"structagents.{path}.{name}"
+    for name in getattr(module, "__all__", ()):
+        value = getattr(module, name)
+        top = getattr(structagents, name, None)
+        if top is not None and not isinstance(top, types.ModuleType):
+            assert value is top, f"structagents.{path}.{name}"
+
+
+def test_output_schema_base_and_strictness() -> None:
+    schema = AgentOutputSchema(list[int])
+    assert isinstance(schema, AgentOutputSchemaBase)
+    assert schema.is_strict_json_schema()
+    assert not AgentOutputSchema(dict[str, int], strict_json_schema=False).is_strict_json_schema()
+    assert schema.name() == "list"
+    assert schema.json_schema()["type"] == "object"  # wrapped as {"response": [...]}
+
+
+def test_function_schema_and_strict_schema_helpers() -> None:
+    def add(a: int, b: int = 2) -> int:
+        """Add two numbers.
+
+        Args:
+            a: The first.
+            b: The second.
+        """
+        return a + b
+
+    schema = function_schema(add)
+    assert isinstance(schema, FuncSchema)
+    assert schema.name == "add"
+    assert schema.params_json_schema["properties"]["a"]["description"] == "The first."
+    strict = ensure_strict_json_schema({"type": "object", "properties": {"x": {"type": "string"}}})
+    assert strict["additionalProperties"] is False
+    assert strict["required"] == ["x"]
+
+
+def test_handoff_transfer_message_and_tool_context_from_agent_context() -> None:
+    billing = Agent(name="Billing")
+    assert json.loads(handoff(billing).get_transfer_message(billing)) == {"assistant": "Billing"}
+
+    run_ctx: RunContextWrapper[Any] = RunContextWrapper({"user": 1})
+    call = {"type": "function_call", "call_id": "c1", "name": "lookup", "arguments": '{"q":1}'}
+    tool_ctx = ToolContext.from_agent_context(run_ctx, "c1", call)
+    assert (tool_ctx.tool_name, tool_ctx.tool_call_id, tool_ctx.tool_arguments) == (
+        "lookup",
+        "c1",
+        '{"q":1}',
+    )
+    assert tool_ctx.context == {"user": 1}
+    assert tool_ctx.usage is run_ctx.usage
+    named = ToolContext.from_agent_context(run_ctx, "c2", tool_name="other", tool_arguments="{}")
+    assert named.tool_name == "other"
+    with pytest.raises(structagents.UserError, match="tool_name"):
+        ToolContext.from_agent_context(run_ctx, "c3")
+
+
+def test_item_conveniences_of_the_reference() -> None:
+    from structagents import ItemHelpers, ToolCallItem, ToolCallOutputItem
+    from structagents.testing import assistant_message
+
+    agent = Agent(name="a")
+    output = ToolCallOutputItem(agent, {"type": "function_call_output", "call_id": "c9"}, "x")
+    assert output.call_id == "c9"
+    call = ToolCallItem(agent, {"type": "function_call", "call_id": "c9", "name": "f"}, title="F")
+    assert (call.title, call.description) == ("F", None)
+    assert ItemHelpers.extract_last_content(assistant_message("hi")) == "hi"
+    refusal = {
+        "type": "message",
+        "role": "assistant",
+        "content": [{"type": "refusal", "refusal": "no"}],
+    }
+    assert ItemHelpers.extract_last_content(refusal) == "no"
+    assert ItemHelpers.extract_last_content({"type": "function_call", "name": "f"}) == ""
