@@ -9,6 +9,12 @@ from ._agent import MCPConfig as MCPConfig
 from ._agent import StopAtTools as StopAtTools
 from ._agent import ToolsToFinalOutputFunction as ToolsToFinalOutputFunction
 from ._agent import ToolsToFinalOutputResult as ToolsToFinalOutputResult
+from ._agent_tool import AgentToolStreamEvent as AgentToolStreamEvent
+from ._agent_tool_input import StructuredToolInputBuilder as StructuredToolInputBuilder
+from ._agent_tool_input import (
+    StructuredToolInputBuilderOptions as StructuredToolInputBuilderOptions,
+)
+from ._agent_tool_input import default_tool_input_builder as default_tool_input_builder
 from ._computer import AsyncComputer as AsyncComputer
 from ._computer import Button as Button
 from ._computer import Computer as Computer
@@ -239,6 +245,7 @@ __all__ = [
     "AgentOutputSchemaBase",
     "AgentRunner",
     "AgentSpanData",
+    "AgentToolStreamEvent",
     "AgentUpdatedStreamEvent",
     "AgentsException",
     "ApplyPatchEditor",
@@ -365,6 +372,8 @@ __all__ = [
     "SpeechSpanData",
     "StopAtTools",
     "StreamEvent",
+    "StructuredToolInputBuilder",
+    "StructuredToolInputBuilderOptions",
     "TResponseInputItem",
     "TResponseOutputItem",
     "TaskSpanData",
@@ -410,6 +419,7 @@ __all__ = [
     "agent_span",
     "custom_span",
     "default_tool_error_function",
+    "default_tool_input_builder",
     "enable_verbose_stdout_logging",
     "flush_traces",
     "function_span",

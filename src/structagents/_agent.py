@@ -30,9 +30,10 @@ from .models.interface import Model
 from .models.settings import ModelSettings, coerce_model_settings
 
 if TYPE_CHECKING:
+    from ._agent_tool import AgentToolStreamEvent
+    from ._agent_tool_input import StructuredToolInputBuilder
     from ._config import RunConfig
     from ._hooks import RunHooks
-    from ._result import RunResult
     from ._tool_guardrails import ToolInputGuardrail, ToolOutputGuardrail
     from .mcp import MCPServer
 
@@ -219,16 +220,25 @@ class Agent(Generic[TContext]):
         tool_name: str | None = None,
         tool_description: str | None = None,
         *,
-        custom_output_extractor: Callable[[RunResult], str | Awaitable[str]] | None = None,
+        custom_output_extractor: Callable[[Any], str | Awaitable[str]] | None = None,
         is_enabled: bool | Callable[..., Any] = True,
+        on_stream: Callable[[AgentToolStreamEvent], Awaitable[None] | None] | None = None,
         run_config: RunConfig | dict[str, Any] | None = None,
         max_turns: int | None = None,
         hooks: RunHooks[TContext] | None = None,
         tool_input_guardrails: list[ToolInputGuardrail[Any]] | None = None,
         tool_output_guardrails: list[ToolOutputGuardrail[Any]] | None = None,
         needs_approval: NeedsApproval = False,
+        parameters: type[Any] | None = None,
+        input_builder: StructuredToolInputBuilder | None = None,
+        include_input_schema: bool = False,
     ) -> FunctionTool:
         """This agent as a tool another agent can call with `{"input": "..."}`.
+
+        `parameters` (a dataclass or pydantic model) makes the tool's input structured: the
+        validated arguments reach the nested run as a message (`input_builder(options)` builds
+        it yourself; `include_input_schema` adds the JSON schema). `on_stream(event)` (sync or
+        async) receives every event of the nested run, which then runs streamed.
 
         Each call is a nested run inside the calling tool's cancel scope, so cancelling the
         outer run cancels it; its usage is added to the outer run's. The tool's output is the
@@ -250,6 +260,10 @@ class Agent(Generic[TContext]):
             tool_input_guardrails=tool_input_guardrails,
             tool_output_guardrails=tool_output_guardrails,
             needs_approval=needs_approval,
+            on_stream=on_stream,
+            parameters=parameters,
+            input_builder=input_builder,
+            include_input_schema=include_input_schema,
         )
 
 
