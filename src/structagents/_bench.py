@@ -562,6 +562,7 @@ def load_tool(spec: str) -> FunctionTool:
 
 def main(args: argparse.Namespace) -> int:
     """`structagents bench`: our side of the workloads, then the table and the targets."""
+    from ._backends import missing_backend
     from .exceptions import UserError
 
     sizes = QUICK if args.quick else FULL
@@ -570,7 +571,13 @@ def main(args: argparse.Namespace) -> int:
     except (UserError, ImportError, AttributeError) as exc:
         print(f"structagents bench: {exc}", file=sys.stderr)
         return 2
-    backends = ("asyncio", "trio") if args.backend == "both" else (args.backend,)
+    backends: tuple[str, ...] = ("asyncio", "trio") if args.backend == "both" else (args.backend,)
+    if skipped := {b: problem for b in backends if (problem := missing_backend(b))}:
+        for backend, problem in skipped.items():
+            print(f"structagents bench: skipping {backend}: {problem}", file=sys.stderr)
+        if args.backend != "both":
+            return 2
+        backends = tuple(b for b in backends if b not in skipped)
     workloads = args.workload or list(WORKLOADS)
     plan = [(w, b) for w in workloads for b in backends]
     steps = [(f"{w} on {b}", partial(run_ours, w, b, sizes, tool)) for w, b in plan]

@@ -19,7 +19,10 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `structagents` command."""
+    from . import __version__
+
     parser = argparse.ArgumentParser(prog="structagents", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"structagents {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser(
         "demo",
@@ -57,6 +60,11 @@ def _demo(args: argparse.Namespace) -> int:
     import anyio
 
     from . import InputGuardrailTripwireTriggered, ModelProviderError, UserError
+    from ._backends import missing_backend
+
+    if problem := missing_backend(args.backend):
+        print(f"structagents demo: {problem}", file=sys.stderr)
+        return 2
 
     real = bool(args.base_url or os.environ.get("OPENAI_API_KEY"))
     where = args.base_url or ("the OpenAI API" if real else "a local fake OpenAI server")
