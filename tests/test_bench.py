@@ -126,3 +126,18 @@ def test_run_state_benchmark_quick_reports_both_sizes(capsys: pytest.CaptureFixt
         [row] = [line for line in out.splitlines() if line.startswith(f"| {items} |")]
         assert all(number(cell) > 0 for cell in row.strip("|").split("|")[1:3])
     assert "goal: >= 10x at 1000 items" in out
+
+
+def test_http_benchmark_quick_reports_every_workload_against_the_server_alone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from benchmarks import over_http
+
+    assert over_http.main(["--quick"]) == 0
+    out = capsys.readouterr().out
+    table = out[out.index("| workload |") :]
+    rows = table_rows(table)
+    assert len(rows) == 4
+    for cells in rows.values():
+        assert len(cells) == 5  # server only, ours on asyncio and trio, and the two ratios
+        assert all(number(cell) > 0 for cell in cells)

@@ -22,6 +22,7 @@ from ..exceptions import (
     UserError,
 )
 from ..tracing._export_key import set_tracing_export_api_key
+from ._sse import sse_data
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -206,16 +207,16 @@ def _json_event_stream() -> Any:
     class JSONEventStream(AsyncStream[object]):
         async def __stream__(self) -> AsyncIterator[object]:
             raw = self.response.aiter_bytes()
-            events = self._decoder.aiter_bytes(raw)
+            events = sse_data(raw)
             try:
                 async for sse in events:
-                    if sse.data.startswith("[DONE]"):
+                    if sse.startswith("[DONE]"):
                         continue  # read to the end, so the connection can be reused
                     try:
-                        data = from_json(sse.data)
+                        data = from_json(sse)
                     except ValueError as exc:  # not JSON, or nested too deep
                         raise APIError(
-                            f"The stream sent an event that is not JSON: {sse.data[:200]!r}",
+                            f"The stream sent an event that is not JSON: {sse[:200]!r}",
                             self.response.request,
                             body=None,
                         ) from exc
@@ -233,7 +234,7 @@ def _json_event_stream() -> Any:
                 raise APIConnectionError(request=self.response.request) from exc
             finally:
                 await _run_out(raw)
-                await events.aclose()  # type: ignore[attr-defined]
+                await events.aclose()
                 await raw.aclose()
                 await self.response.aclose()
 

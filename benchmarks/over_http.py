@@ -1,0 +1,276 @@
+"""Over real loopback HTTP: structagents (asyncio, trio) and the reference SDK against one
+scripted Responses server in another process, next to a "server only" baseline (a plain
+httpx client posting the same conversation and reading the same replies, no SDK).
+
+    python benchmarks/over_http.py [--quick]
+
+Workloads: one turn of 1000 parallel no-op tools then a final answer; 100 sequential
+one-tool turns; a streamed reply of 5 000 text deltas; 200 concurrent runs (one tool turn
+each). Each is reported as its time and as a ratio to the server-only time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+
+HERE = Path(__file__).resolve().parent
+
+
+def start_server() -> tuple[subprocess.Popen[bytes], str]:
+    port_file = Path(tempfile.mkdtemp()) / "port"
+    server = subprocess.Popen([sys.executable, str(HERE / "_http_server.py"), str(port_file)])
+    deadline = time.monotonic() + 20
+    while not port_file.exists() or not port_file.read_text():
+        if time.monotonic() > deadline:
+            raise RuntimeError("the benchmark server did not start")
+        time.sleep(0.02)
+    return server, f"http://127.0.0.1:{port_file.read_text()}/v1"
+
+
+def headers(tools: int = 1, turns: int = 1, deltas: int = 0) -> dict[str, str]:
+    return {"x-bench-tools": str(tools), "x-bench-turns": str(turns), "x-bench-deltas": str(deltas)}
+
+
+async def best(run: Callable[[], Awaitable[float]], repeats: int) -> float:
+    await run()  # warm-up
+    return min([await run() for _ in range(repeats)])
+
+
+# --- server only: a plain client driving the same conversation ----------------------------
+
+
+async def plain_conversation(client: httpx.AsyncClient, url: str, head: dict[str, str]) -> None:
+    items: list[dict[str, Any]] = [{"role": "user", "content": "go"}]
+    while True:
+        body = {"model": "bench", "input": items, "tools": [_NOOP_SPEC]}
+        reply = (await client.post(url, json=body, headers=head)).json()
+        calls = [item for item in reply["output"] if item["type"] == "function_call"]
+        if not calls:
+            return
+        items += reply["output"]
+        items += [
+            {"type": "function_call_output", "call_id": c["call_id"], "output": "ok"} for c in calls
+        ]
+
+
+async def plain_stream(client: httpx.AsyncClient, url: str, head: dict[str, str]) -> int:
+    body = {"model": "bench", "input": [{"role": "user", "content": "go"}], "stream": True}
+    deltas = 0
+    async with client.stream("POST", url, json=body, headers=head) as response:
+        async for line in response.aiter_lines():
+            if line.startswith("data: ") and '"response.output_text.delta"' in line:
+                json.loads(line[6:])
+                deltas += 1
+    return deltas
+
+
+_NOOP_SPEC = {
+    "type": "function",
+    "name": "noop",
+    "description": "Does nothing.",
+    "parameters": {
+        "type": "object",
+        "properties": {},
+        "required": [],
+        "additionalProperties": False,
+    },
+    "strict": True,
+}
+
+
+async def server_only(base: str, sizes: dict[str, int], repeats: int) -> dict[str, float]:
+    url = f"{base}/responses"
+    limits = httpx.Limits(
+        max_connections=sizes["concurrent"], max_keepalive_connections=sizes["concurrent"]
+    )
+    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+        return await _measure(
+            lambda head: plain_conversation(client, url, head),
+            lambda head: plain_stream(client, url, head),
+            sizes,
+            repeats,
+        )
+
+
+# --- structagents -------------------------------------------------------------------------
+
+
+async def ours(base: str, sizes: dict[str, int], repeats: int) -> dict[str, float]:
+    from openai import AsyncOpenAI
+
+    from structagents import Agent, OpenAIResponsesModel, Runner, function_tool
+
+    @function_tool
+    async def noop() -> str:
+        """Does nothing."""
+        return "ok"
+
+    async with AsyncOpenAI(base_url=base, api_key="bench", max_retries=0) as client:
+
+        def agent(head: dict[str, str]) -> Agent[None]:
+            model = OpenAIResponsesModel("bench", client.with_options(default_headers=head))
+            return Agent(name="a", model=model, tools=[noop])
+
+        async def conversation(head: dict[str, str]) -> None:
+            await Runner.run(agent(head), "go", max_turns=1000)
+
+        async def stream(head: dict[str, str]) -> int:
+            deltas = 0
+            async with Runner.run_streamed(agent(head), "go") as result:
+                async for event in result.stream_events():
+                    if (
+                        event.type == "raw_response_event"
+                        and event.data.type == "response.output_text.delta"
+                    ):
+                        deltas += 1
+            return deltas
+
+        return await _measure(conversation, stream, sizes, repeats)
+
+
+# --- the reference SDK --------------------------------------------------------------------
+
+
+async def reference(base: str, sizes: dict[str, int], repeats: int) -> dict[str, float]:
+    from agents import Agent, OpenAIResponsesModel, Runner, function_tool, set_tracing_disabled  # type: ignore[import-not-found, unused-ignore]
+    from openai import AsyncOpenAI
+    from openai.types.responses import ResponseTextDeltaEvent
+
+    set_tracing_disabled(True)
+
+    @function_tool
+    async def noop() -> str:
+        """Does nothing."""
+        return "ok"
+
+    async with AsyncOpenAI(base_url=base, api_key="bench", max_retries=0) as client:
+
+        def agent(head: dict[str, str]) -> Any:
+            model = OpenAIResponsesModel("bench", client.with_options(default_headers=head))
+            return Agent(name="a", model=model, tools=[noop])
+
+        async def conversation(head: dict[str, str]) -> None:
+            await Runner.run(agent(head), "go", max_turns=1000)
+
+        async def stream(head: dict[str, str]) -> int:
+            result = Runner.run_streamed(agent(head), "go")
+            deltas = 0
+            async for event in result.stream_events():
+                if event.type == "raw_response_event" and isinstance(
+                    event.data, ResponseTextDeltaEvent
+                ):
+                    deltas += 1
+            return deltas
+
+        return await _measure(conversation, stream, sizes, repeats)
+
+
+# --- the workloads, the same for every side -----------------------------------------------
+
+
+async def _measure(
+    conversation: Callable[[dict[str, str]], Awaitable[None]],
+    stream: Callable[[dict[str, str]], Awaitable[int]],
+    sizes: dict[str, int],
+    repeats: int,
+) -> dict[str, float]:
+    async def timed(make: Callable[[], Awaitable[Any]]) -> float:
+        started = time.perf_counter()
+        await make()
+        return time.perf_counter() - started
+
+    parallel = headers(tools=sizes["parallel"])
+    sequential = headers(turns=sizes["sequential"])
+    streamed = headers(deltas=sizes["deltas"])
+
+    async def concurrent_runs() -> None:
+        async with anyio.create_task_group() as tg:
+            for _ in range(sizes["concurrent"]):
+                tg.start_soon(conversation, headers())
+
+    async def streamed_run() -> None:
+        assert await stream(streamed) == sizes["deltas"]
+
+    return {
+        "parallel_s": await best(lambda: timed(lambda: conversation(parallel)), repeats),
+        "sequential_ms_per_turn": await best(
+            lambda: timed(lambda: conversation(sequential)), repeats
+        )
+        * 1e3
+        / sizes["sequential"],
+        "deltas_per_s": sizes["deltas"] / await best(lambda: timed(streamed_run), repeats),
+        "concurrent_s": await best(lambda: timed(concurrent_runs), repeats),
+    }
+
+
+LABELS = {
+    "parallel_s": "{parallel} parallel tools, one turn (s)",
+    "sequential_ms_per_turn": "{sequential} sequential turns (ms/turn)",
+    "deltas_per_s": "streamed reply of {deltas} deltas (deltas/s)",
+    "concurrent_s": "{concurrent} concurrent runs (s)",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller workloads, one repeat")
+    args = parser.parse_args(argv)
+    sizes = {"parallel": 1000, "sequential": 100, "deltas": 5000, "concurrent": 200}
+    repeats = 3
+    if args.quick:
+        sizes, repeats = {"parallel": 100, "sequential": 10, "deltas": 500, "concurrent": 20}, 1
+    server, base = start_server()
+    try:
+        columns = {"server only": anyio.run(server_only, base, sizes, repeats)}
+        columns["structagents/asyncio"] = anyio.run(ours, base, sizes, repeats)
+        try:
+            import trio  # noqa: F401
+        except ImportError:
+            pass
+        else:
+            columns["structagents/trio"] = anyio.run(ours, base, sizes, repeats, backend="trio")
+        try:
+            import agents  # type: ignore[import-not-found, unused-ignore]  # noqa: F401
+        except ImportError:
+            print(
+                "openai-agents is not installed (pip install 'structagents[bench]'): no reference\n"
+            )
+        else:
+            columns["openai-agents/asyncio"] = asyncio.run(reference(base, sizes, repeats))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    names = list(columns)
+    print(
+        "| workload | "
+        + " | ".join(names)
+        + " | "
+        + " | ".join(f"{n} ÷ server" for n in names[1:])
+        + " |"
+    )
+    print("|---" * (1 + 2 * len(names) - 1) + "|")
+    for key, label in LABELS.items():
+        base_value = columns["server only"][key]
+        cells = [f"{columns[n][key]:.4g}" for n in names]
+        if key == "deltas_per_s":
+            ratios = [f"{columns[n][key] / base_value:.2f}x" for n in names[1:]]
+        else:
+            ratios = [f"{columns[n][key] / base_value:.2f}x" for n in names[1:]]
+        print(f"| {label.format(**sizes)} | " + " | ".join(cells + ratios) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
