@@ -17,11 +17,12 @@ import json
 import socketserver
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 _OUTPUT_MARK = b'"function_call_output"'
 
 
-def _response(output: list[dict[str, object]], number: int) -> bytes:
+def _response(output: list[dict[str, Any]], number: int) -> bytes:
     usage = {"input_tokens": 1, "output_tokens": 1, "total_tokens": 2}
     reply = {"id": f"resp_{number}", "object": "response", "status": "completed"}
     return json.dumps({**reply, "output": output, "usage": usage}).encode()
@@ -29,7 +30,7 @@ def _response(output: list[dict[str, object]], number: int) -> bytes:
 
 @functools.cache
 def tool_calls(count: int, turn: int) -> bytes:
-    calls = [
+    calls: list[dict[str, Any]] = [
         {
             "type": "function_call",
             "id": f"fc_{turn}_{n}",
@@ -45,7 +46,7 @@ def tool_calls(count: int, turn: int) -> bytes:
 
 @functools.cache
 def answer() -> bytes:
-    message = {
+    message: dict[str, Any] = {
         "type": "message",
         "id": "msg_final",
         "role": "assistant",
@@ -57,7 +58,9 @@ def answer() -> bytes:
 
 @functools.cache
 def streamed_answer(deltas: int) -> bytes:
-    events = [{"type": "response.created", "response": {"id": "resp_s", "status": "in_progress"}}]
+    events: list[dict[str, Any]] = [
+        {"type": "response.created", "response": {"id": "resp_s", "status": "in_progress"}}
+    ]
     events += [
         {"type": "response.output_text.delta", "item_id": "msg_s", "output_index": 0,
          "content_index": 0, "delta": "x", "logprobs": [], "sequence_number": n}

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -150,7 +150,7 @@ async def reference(base: str, sizes: dict[str, int], repeats: int) -> dict[str,
 
     set_tracing_disabled(True)
 
-    @function_tool
+    @function_tool  # type: ignore[untyped-decorator, unused-ignore]
     async def noop() -> str:
         """Does nothing."""
         return "ok"
@@ -181,8 +181,8 @@ async def reference(base: str, sizes: dict[str, int], repeats: int) -> dict[str,
 
 
 async def _measure(
-    conversation: Callable[[dict[str, str]], Awaitable[None]],
-    stream: Callable[[dict[str, str]], Awaitable[int]],
+    conversation: Callable[[dict[str, str]], Coroutine[Any, Any, None]],
+    stream: Callable[[dict[str, str]], Coroutine[Any, Any, int]],
     sizes: dict[str, int],
     repeats: int,
 ) -> dict[str, float]:
