@@ -44,3 +44,23 @@ def test_bench_without_trio_runs_asyncio_and_says_trio_was_skipped(
     assert "structagents/trio" not in header
     assert main(["bench", "--quick", "--workload", "import_time", "--backend", "trio"]) == 2
     assert "skipping trio: trio is not installed" in capsys.readouterr().err
+
+
+def test_demo_answers_about_the_city_asked_for_offline_even_with_a_key(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-not-used")  # --offline must never reach the real API
+    for backend in ("asyncio", "trio"):
+        argv = ["demo", "--offline", "--backend", backend, "--input", "Paris for 100 USD?"]
+        assert main(argv) == 0
+        out = capsys.readouterr().out
+        assert out.splitlines()[0] == (
+            f"structagents demo on {backend}, Responses API via "
+            "a local fake OpenAI server (scripted model, offline)"
+        )
+        assert "assistant: Paris looks light rain at 14°C this weekend" in out
+        assert "92.00 EUR" in out
+    assert main(["demo", "--offline", "--input", "A week in Oslo, please"]) == 0
+    out = capsys.readouterr().out
+    assert "assistant: I am the demo's scripted model: I only plan trips to Paris and" in out
+    assert "get_weather" not in out

@@ -9,6 +9,7 @@ with an API key or a base URL they talk to a real OpenAI-compatible API instead.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -83,15 +84,39 @@ def _write_answer(call: ModelCall) -> ModelStep:
     return ModelStep(output=[assistant_message(answer)])
 
 
+def _call_tools(call: ModelCall) -> ModelStep:
+    """The planner's first turn: both tools for the city and budget asked for, or, for a
+    city the script does not know, a reply saying that this model is scripted."""
+    asked = " ".join(str(item.get("content")) for item in call.input if item.get("role") == "user")
+    city = next((name for name in _FORECASTS if name.lower() in asked.lower()), None)
+    if city is None:
+        known = " and ".join(_FORECASTS)
+        return ModelStep(
+            output=[
+                assistant_message(
+                    f"I am the demo's scripted model: I only plan trips to {known}. "
+                    "Set OPENAI_API_KEY or --base-url for a real model."
+                )
+            ]
+        )
+    budget = re.search(r"(\d+(?:\.\d+)?)\s*(?:USD|\$|dollars)", asked, re.IGNORECASE)
+    amount = float(budget.group(1)) if budget else 250.0
+    amount = int(amount) if amount.is_integer() else amount
+    return ModelStep(
+        output=[
+            function_call("get_weather", {"city": city}, call_id="call_weather"),
+            function_call("convert_currency", {"amount": amount, "to": "EUR"}, call_id="call_fx"),
+        ]
+    )
+
+
 DEMO_SCRIPT: list[Any] = [
     [handoff_call("Trip planner", call_id="call_handoff")],
-    [
-        function_call("get_weather", {"city": "Lisbon"}, call_id="call_weather"),
-        function_call("convert_currency", {"amount": 250, "to": "EUR"}, call_id="call_fx"),
-    ],
+    ModelStep.respond(_call_tools),
     ModelStep.respond(_write_answer),
 ]
-"""The fake server's replies: hand off, call both tools at once, then answer."""
+"""The fake server's replies: hand off, call both tools at once for the city asked for, then
+answer (for a city it does not know, the second reply is the answer and the third is unused)."""
 
 
 def build_demo_agent(model: str | Model | None = None) -> Agent[Any]:

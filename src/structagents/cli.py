@@ -32,6 +32,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     demo.add_argument("--backend", choices=("asyncio", "trio"), default="asyncio")
     demo.add_argument("--input", default="Plan a weekend in Lisbon on a 250 USD budget.")
+    demo.add_argument(
+        "--offline",
+        action="store_true",
+        help="use the built-in fake server even when OPENAI_API_KEY or --base-url is set",
+    )
     demo.add_argument("--base-url", help="an OpenAI-compatible API, e.g. http://localhost:11434/v1")
     demo.add_argument("--model", help="model name for the real API (default: gpt-4.1)")
     demo.add_argument(
@@ -66,9 +71,13 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"structagents demo: {problem}", file=sys.stderr)
         return 2
 
-    real = bool(args.base_url or os.environ.get("OPENAI_API_KEY"))
-    where = args.base_url or ("the OpenAI API" if real else "a local fake OpenAI server")
-    print(f"structagents demo on {args.backend}, Responses API via {where}")
+    real = not args.offline and bool(args.base_url or os.environ.get("OPENAI_API_KEY"))
+    if real:
+        api = "Chat Completions API" if args.api == "chat" else "Responses API"
+        where = args.base_url or "the OpenAI API (OPENAI_API_KEY)"
+    else:
+        api, where = "Responses API", "a local fake OpenAI server (scripted model, offline)"
+    print(f"structagents demo on {args.backend}, {api} via {where}")
     print(f"user: {args.input}")
     started = time.perf_counter()
     try:
