@@ -198,6 +198,7 @@ async def test_run_config_handoff_input_filter_is_the_default() -> None:
 
 
 async def test_nest_handoff_history_gives_one_summary_message() -> None:
+    # the reference's transcript format: `role: text` for one-line messages, else the JSON item
     triage, _, _, specialist_model = triage_and_specialist(
         [
             [function_call("lookup_order", {"order_id": 7}, call_id="t1")],
@@ -215,10 +216,14 @@ async def test_nest_handoff_history_gives_one_summary_message() -> None:
                 "previous agent:\n"
                 "<CONVERSATION HISTORY>\n"
                 "1. user: refund order 7\n"
-                '2. function_call lookup_order({"order_id":7})\n'
-                "3. function_call_output: order 7: shipped\n"
-                "4. function_call transfer_to_billing({})\n"
-                '5. function_call_output: {"assistant": "Billing"}\n'
+                '2. {"type": "function_call", "id": "t1", "call_id": "t1", "name": "lookup_order", '
+                '"arguments": "{\\"order_id\\":7}", "status": "completed"}\n'
+                '3. {"type": "function_call_output", "call_id": "t1", '
+                '"output": "order 7: shipped"}\n'
+                '4. {"type": "function_call", "id": "h1", "call_id": "h1", '
+                '"name": "transfer_to_billing", "arguments": "{}", "status": "completed"}\n'
+                '5. {"type": "function_call_output", "call_id": "h1", '
+                '"output": "{\\"assistant\\": \\"Billing\\"}"}\n'
                 "</CONVERSATION HISTORY>"
             ),
         }
@@ -348,6 +353,7 @@ async def test_handoff_hooks_fire() -> None:
         ["ok"],
         on_handoff=lambda ctx: called.append("on_handoff"),
     )
+    triage.hooks = AgentRecorder()  # the source's hooks fire, as in the reference
     specialist.hooks = AgentRecorder()
     await Runner.run(triage, "hi", hooks=RunRecorder())
     assert events == [

@@ -84,14 +84,11 @@ async def test_without_server_state_every_call_sends_the_whole_history() -> None
     assert [c.previous_response_id for c in model.calls] == [None, None]
 
 
-async def test_conversation_and_previous_response_are_exclusive() -> None:
-    with pytest.raises(UserError, match="not both"):
-        await Runner.run(
-            Agent(name="a", model=ScriptedModel([])),
-            "x",
-            conversation_id="c",
-            previous_response_id="r",
-        )
+async def test_conversation_and_previous_response_are_both_sent() -> None:
+    model = ScriptedModel(["ok"])
+    agent = Agent(name="a", model=model)
+    await Runner.run(agent, "x", conversation_id="c", previous_response_id="r")
+    assert (model.calls[0].conversation_id, model.calls[0].previous_response_id) == ("c", "r")
 
 
 async def test_call_model_input_filter_rewrites_every_call() -> None:

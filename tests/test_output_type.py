@@ -349,14 +349,10 @@ async def test_output_type_that_cannot_be_strict_is_a_user_error_before_the_mode
 
 
 def test_agent_output_schema_without_strict_mode_keeps_the_open_schema() -> None:
+    # a dict type is the JSON object itself, not wrapped, as in the reference
     schema = AgentOutputSchema(dict[str, int], strict_json_schema=False)
-    assert schema.json_schema() == {
-        "type": "object",
-        "properties": {"response": {"type": "object", "additionalProperties": {"type": "integer"}}},
-        "required": ["response"],
-        "additionalProperties": False,
-    }
-    assert schema.validate_json('{"response": {"a": 1}}') == {"a": 1}
+    assert schema.json_schema() == {"type": "object", "additionalProperties": {"type": "integer"}}
+    assert schema.validate_json('{"a": 1}') == {"a": 1}
 
 
 def test_plain_text_agent_output_schema_has_no_json_schema() -> None:
@@ -377,9 +373,9 @@ def test_type_pydantic_cannot_describe_is_a_user_error() -> None:
 
 async def test_agent_output_schema_instance_as_output_type() -> None:
     output_type = AgentOutputSchema(dict[str, int], strict_json_schema=False)
-    output, model = await run(output_type, '{"response": {"a": 1}}')
+    output, model = await run(output_type, '{"a": 1}')
     assert output == {"a": 1}
-    assert sent_schema(model).json_schema()["properties"]["response"] == {
+    assert sent_schema(model).json_schema() == {
         "type": "object",
         "additionalProperties": {"type": "integer"},
     }

@@ -23,6 +23,7 @@ from ._tools import (
     Tool,
     ToolErrorFunction,
     default_tool_error_function,
+    filter_enabled,
     tool_types,
 )
 from .exceptions import UserError
@@ -86,7 +87,7 @@ Instructions: TypeAlias = (
 )
 
 
-@dataclass(eq=False)
+@dataclass
 class Agent(Generic[TContext]):
     """An LLM with instructions, tools and guardrails.
 
@@ -154,6 +155,11 @@ class Agent(Generic[TContext]):
         check_output_type(self.output_type)
         _check_tool_use_behavior(self)
 
+    def __hash__(self) -> int:
+        # Agents compare by their fields, as the reference's dataclass does; equal agents have
+        # equal names, so hashing the name keeps them usable as dict keys and in sets.
+        return hash(self.name)
+
     def clone(self, **changes: Any) -> Agent[TContext]:
         """A copy with `changes` applied (lists are shared unless you pass new ones)."""
         return dataclasses.replace(self, **changes)
@@ -181,11 +187,11 @@ class Agent(Generic[TContext]):
         if all(getattr(tool, "is_enabled", True) is True for tool in self.tools):
             enabled = self.tools
         else:
-            enabled = [
-                tool
-                for tool in self.tools
-                if not isinstance(tool, FunctionTool) or await tool.enabled_for(context, self)
-            ]
+
+            async def is_enabled(tool: Tool) -> bool:
+                return not isinstance(tool, FunctionTool) or await tool.enabled_for(context, self)
+
+            enabled = await filter_enabled(self.tools, is_enabled)
         if not self.mcp_servers:
             return enabled
         return [*await self.get_mcp_tools(context), *enabled]
@@ -213,7 +219,9 @@ class Agent(Generic[TContext]):
         if not self.handoffs:
             return []
         handoffs = [h if isinstance(h, Handoff) else handoff(h) for h in self.handoffs]
-        return [h for h in handoffs if await h.enabled_for(context, self)]
+        if all(h.is_enabled is True for h in handoffs):
+            return handoffs
+        return await filter_enabled(handoffs, lambda h: h.enabled_for(context, self))
 
     def as_tool(
         self,

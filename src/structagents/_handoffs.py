@@ -44,7 +44,7 @@ class HandoffInputData:
     The run's own `new_items` are not changed by filters.
     """
 
-    input_history: tuple[TResponseInputItem, ...]
+    input_history: str | tuple[TResponseInputItem, ...]
     pre_handoff_items: tuple[RunItem, ...]
     new_items: tuple[RunItem, ...]
     run_context: RunContextWrapper[Any] | None = None
@@ -56,7 +56,10 @@ class HandoffInputData:
 
     def to_input_list(self) -> list[TResponseInputItem]:
         """The next agent's input items."""
-        items = list(self.input_history)
+        history = self.input_history
+        items: list[TResponseInputItem] = (
+            [{"role": "user", "content": history}] if isinstance(history, str) else list(history)
+        )
         items.extend(item.to_input_item() for item in self.pre_handoff_items)
         chosen = self.input_items if self.input_items is not None else self.new_items
         items.extend(item.to_input_item() for item in chosen)

@@ -74,7 +74,10 @@ class AgentHooks(Generic[TContext]):
     async def on_handoff(
         self, context: RunContextWrapper[TContext], agent: Agent[Any], source: Agent[Any]
     ) -> None:
-        """The conversation was handed to this agent (`agent`) by `source`."""
+        """`source` (the agent these hooks belong to) handed the conversation to `agent`.
+
+        As in the reference SDK, this fires on the hooks of the agent handing off.
+        """
 
     async def on_llm_start(
         self,

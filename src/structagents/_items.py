@@ -247,9 +247,12 @@ class ItemHelpers:
         if isinstance(content, str):
             return content
         return "".join(
-            str(part.get("text", ""))
-            for part in content or ()
+            part
+            if isinstance(part, str)  # a bare string part, as some providers send
+            else str(part.get("text", ""))
             if part.get("type") in ("output_text", "input_text")
+            else ""
+            for part in content or ()
         )
 
     @classmethod

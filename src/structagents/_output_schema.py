@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 import functools
 import inspect
-from typing import Any, get_origin
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -46,8 +46,9 @@ class AgentOutputSchemaBase(abc.ABC):
 class AgentOutputSchema(AgentOutputSchemaBase):
     """The schema of an agent's `output_type`.
 
-    Pydantic models and TypedDicts are sent as they are; any other type (a dataclass, `list[int]`,
-    `str | None`...) is wrapped as `{"response": <type>}`, and unwrapped after validation.
+    Pydantic models, TypedDicts and dict types are sent as they are; any other type (a
+    dataclass, `list[int]`, `str | None`...) is wrapped as `{"response": <type>}`, and unwrapped
+    after validation.
     """
 
     def __init__(self, output_type: Any, strict_json_schema: bool = True) -> None:
@@ -79,8 +80,9 @@ class AgentOutputSchema(AgentOutputSchemaBase):
         return self._is_wrapped
 
     def name(self) -> str:
-        """A readable name for the output type."""
-        return getattr(self.output_type, "__name__", None) or repr(self.output_type)
+        """A readable name for the output type, as the reference writes it (`list[int]`,
+        `Literal['a', 'b']`)."""
+        return _type_name(self.output_type)
 
     def is_strict_json_schema(self) -> bool:
         """Whether the schema is sent in strict mode (`strict_json_schema`)."""
@@ -164,12 +166,19 @@ def _schema_for(output_type: Any) -> AgentOutputSchema | None:
 
 
 def _is_object_type(output_type: Any) -> bool:
+    """Whether the answer is the JSON object itself (a model, a TypedDict, any dict type)."""
     target = get_origin(output_type) or output_type
-    if not inspect.isclass(target):
-        return False
-    return issubclass(target, BaseModel) or (
-        issubclass(target, dict) and hasattr(target, "__annotations__")
-    )
+    return inspect.isclass(target) and issubclass(target, BaseModel | dict)
+
+
+def _type_name(t: Any) -> str:
+    origin, args = get_origin(t), get_args(t)
+    if origin is None:
+        return getattr(t, "__name__", None) or repr(t)
+    if args:
+        inner = ", ".join(_type_name(arg) for arg in args)
+        return f"{getattr(origin, '__name__', None) or origin}[{inner}]"
+    return str(t)
 
 
 def _wrapped_schema(inner: dict[str, Any]) -> dict[str, Any]:

@@ -66,7 +66,7 @@ class RunState:
     current_agent: Agent[Any]
     original_input: str | list[TResponseInputItem]
     context_wrapper: RunContextWrapper[Any]
-    max_turns: int
+    max_turns: int | None
     current_turn: int = 0
     agent_started: bool = False
     generated_items: list[RunItem] = field(default_factory=list)
@@ -112,18 +112,14 @@ class RunState:
         agent: Agent[Any],
         input: str | list[TResponseInputItem],
         context_wrapper: RunContextWrapper[Any],
-        max_turns: int,
+        max_turns: int | None,
         *,
         previous_response_id: str | None = None,
         auto_previous_response_id: bool = False,
         conversation_id: str | None = None,
     ) -> RunState:
-        """The state before the first turn."""
-        if conversation_id is not None and previous_response_id is not None:
-            raise UserError(
-                "Pass conversation_id or previous_response_id, not both: the conversation "
-                "already continues from its latest response."
-            )
+        """The state before the first turn (`conversation_id` and `previous_response_id` may
+        both be given, as in the reference: both are sent)."""
         return cls(
             current_agent=agent,
             original_input=input,

@@ -105,7 +105,7 @@ class StateJSON(TypedDict):
     status: Literal["interrupted", "between_turns", "in_turn", "finished"]
     current_agent: str
     current_turn: int
-    max_turns: int
+    max_turns: int | None
     agent_started: bool
     original_input: str | list[dict[str, Any]]
     generated_items: list[ItemJSON]

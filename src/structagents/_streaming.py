@@ -166,7 +166,7 @@ class RunResultStreaming:
         return self._state.current_turn
 
     @property
-    def max_turns(self) -> int:
+    def max_turns(self) -> int | None:
         return self._state.max_turns
 
     @property
@@ -248,7 +248,7 @@ async def open_run(
     input: str | list[TResponseInputItem] | RunState,
     *,
     context: TContext | None = None,
-    max_turns: int = DEFAULT_MAX_TURNS,
+    max_turns: int | None = DEFAULT_MAX_TURNS,
     hooks: RunHooks[TContext] | None = None,
     run_config: RunConfig | dict[str, Any] | None = None,
     error_handlers: RunErrorHandlers[TContext] | None = None,

@@ -6,9 +6,11 @@ import copy
 import functools
 import inspect
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, overload
+
+import anyio
 
 from ._function_schema import function_schema
 from ._run_context import RunContextWrapper, ToolContext
@@ -42,6 +44,8 @@ __all__ = [
     "function_tool",
 ]
 
+_T = TypeVar("_T")
+
 ToolErrorFunction: TypeAlias = Callable[[RunContextWrapper[Any], Exception], "str | Awaitable[str]"]
 """Turns an exception raised by a tool into the message the model receives."""
 
@@ -63,6 +67,29 @@ async def resolve_is_enabled(
         return is_enabled
     result = is_enabled(ctx, agent)
     return bool(await result if inspect.isawaitable(result) else result)
+
+
+async def filter_enabled(items: Sequence[_T], check: Callable[[_T], Awaitable[bool]]) -> list[_T]:
+    """The `items` whose `check` passes, in order; the checks run concurrently, as the
+    reference runs `is_enabled` callbacks. The first error cancels the others and is raised."""
+    flags = [False] * len(items)
+    errors: list[BaseException] = []
+    async with anyio.create_task_group() as tg:
+
+        async def run(index: int) -> None:
+            try:
+                flags[index] = await check(items[index])
+            except BaseException as exc:
+                if isinstance(exc, anyio.get_cancelled_exc_class()):
+                    raise
+                errors.append(exc)
+                tg.cancel_scope.cancel()
+
+        for index in range(len(items)):
+            tg.start_soon(run, index)
+    if errors:
+        raise errors[0]
+    return [item for item, flag in zip(items, flags, strict=True) if flag]
 
 
 def default_tool_error_function(ctx: RunContextWrapper[Any], error: Exception) -> str:

@@ -10,7 +10,8 @@ Every error a run raises on purpose derives from `AgentsException`:
      ├── ModelRefusalError                 the model refused (a `refusal` content part)
      ├── UserError                         the caller misused the API; the message says the fix
      │    ├── UserValueError               ... where the reference raises `ValueError`; also one
-     │    └── UserTypeError                ... where the reference raises `TypeError`; also one
+     │    ├── UserTypeError                ... where the reference raises `TypeError`; also one
+     │    └── UserRuntimeError             ... where the reference raises `RuntimeError`; also one
      ├── InputGuardrailTripwireTriggered   an input guardrail tripped (no tool has started)
      ├── OutputGuardrailTripwireTriggered  an output guardrail tripped
      ├── ToolInputGuardrailTripwireTriggered   a tool input guardrail said raise_exception
@@ -81,6 +82,7 @@ __all__ = [
     "ToolTimeoutError",
     "UsageLimitExceeded",
     "UserError",
+    "UserRuntimeError",
     "UserTypeError",
     "UserValueError",
 ]
@@ -173,6 +175,11 @@ class UserValueError(UserError, ValueError):
 
 class UserTypeError(UserError, TypeError):
     """A misuse the reference SDK reports as `TypeError`; `except TypeError` catches it too."""
+
+
+class UserRuntimeError(UserError, RuntimeError):
+    """A misuse the reference SDK reports as `RuntimeError` (a closed session, for example);
+    `except RuntimeError` catches it too."""
 
 
 class ModelProviderError(AgentsException):

@@ -92,8 +92,8 @@ def check_run_args(agent: Any, input: Any, max_turns: Any) -> None:
             "input must be a str, a list of input items or a RunState to resume, got "
             f"{type(input).__name__}."
         )
-    if not isinstance(max_turns, int) or max_turns < 1:
-        raise UserError(f"max_turns must be a positive int, got {max_turns!r}.")
+    if max_turns is not None and (not isinstance(max_turns, int) or max_turns < 1):
+        raise UserError(f"max_turns must be a positive int or None (no limit), got {max_turns!r}.")
 
 
 def check_input_items(input: object, session: Session | None) -> None:

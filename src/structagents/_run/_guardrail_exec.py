@@ -12,13 +12,17 @@ import anyio
 from .._agent import Agent
 from .._guardrails import InputGuardrail, InputGuardrailResult, OutputGuardrailResult
 from .._state import RunState
-from ..exceptions import InputGuardrailTripwireTriggered, OutputGuardrailTripwireTriggered
+from ..exceptions import (
+    InputGuardrailTripwireTriggered,
+    OutputGuardrailTripwireTriggered,
+    UserError,
+)
 from ..models.interface import ModelResponse
 from . import _lifecycle as lifecycle
 from ._boundary import first_error, is_cancellation
 from ._env import RunEnv
 
-__all__ = ["first_turn_response", "run_output_guardrails"]
+__all__ = ["check_output_guardrails_allowed", "first_turn_response", "run_output_guardrails"]
 
 R = TypeVar("R", InputGuardrailResult, OutputGuardrailResult)
 
@@ -100,6 +104,20 @@ async def _check_input(env: RunEnv, state: RunState, guardrails: list[InputGuard
     tripped = await _run_checks(checks, state.input_guardrail_results)
     if tripped is not None:
         raise InputGuardrailTripwireTriggered(tripped)
+
+
+def check_output_guardrails_allowed(env: RunEnv, state: RunState, agent: Agent[Any]) -> None:
+    """Fail closed, as the reference does, when output guardrails meet a conversation the
+    server keeps: an output they reject could not be taken back out of it."""
+    if state.server_manages_conversation and (
+        agent.output_guardrails or env.config.output_guardrails
+    ):
+        raise UserError(
+            f"Agent {agent.name!r} has output guardrails, which cannot be combined with "
+            "conversation_id, previous_response_id or auto_previous_response_id: an output they "
+            "reject cannot be removed from the conversation the server keeps. Keep the history "
+            "on the client (or in a session) instead."
+        )
 
 
 async def run_output_guardrails(

@@ -49,7 +49,9 @@ async def take_handoff(
         return items
 
     await lifecycle.handoff(env, ctx, agent, target)
-    input_filter = first.handoff.input_filter or env.config.handoff_input_filter
+    input_filter = first.handoff.input_filter  # `is None`: a falsy callable is still a filter
+    if input_filter is None:
+        input_filter = env.config.handoff_input_filter
     nest = first.handoff.nest_handoff_history
     if nest is None:
         nest = env.config.nest_handoff_history

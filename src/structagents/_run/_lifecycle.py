@@ -235,8 +235,8 @@ async def handoff(
     ):
         if env.hooks is not None:
             await env.hooks.on_handoff(ctx, source, target)
-        if target.hooks is not None:
-            await target.hooks.on_handoff(ctx, target, source)
+        if source.hooks is not None:  # the source's hooks, as in the reference
+            await source.hooks.on_handoff(ctx, target, source)
 
 
 def guarded(

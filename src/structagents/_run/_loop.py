@@ -14,7 +14,11 @@ from ..exceptions import MaxTurnsExceeded
 from . import _lifecycle as lifecycle
 from ._env import RunEnv
 from ._error_handling import final_output_from_message_or_handler, handled_error
-from ._guardrail_exec import first_turn_response, run_output_guardrails
+from ._guardrail_exec import (
+    check_output_guardrails_allowed,
+    first_turn_response,
+    run_output_guardrails,
+)
 from ._handoff_exec import take_handoff
 from ._session_io import compact_session, load_session_history, save_turn
 from ._tool_calls import ToolRun
@@ -47,8 +51,9 @@ async def run_loop(env: RunEnv, state: RunState) -> RunResult:
         agent = state.current_agent
         if env.stop_after_turn:
             return state.to_result(None)
-        if state.current_turn >= state.max_turns:
+        if state.max_turns is not None and state.current_turn >= state.max_turns:
             return await _max_turns(env, state, agent)
+        check_output_guardrails_allowed(env, state, agent)
         state.current_turn += 1
         state.in_turn = True
         if not state.agent_started:

@@ -68,7 +68,7 @@ def prepare_run(
 def _resume_with(
     state: RunState,
     context_wrapper: RunContextWrapper[Any],
-    max_turns: int,
+    max_turns: int | None,
     *,
     previous_response_id: str | None,
     auto_previous_response_id: bool,

@@ -15,7 +15,7 @@ __all__ = ["ModelSettings", "ToolChoice", "coerce_model_settings"]
 ToolChoice = Literal["auto", "required", "none"] | str | dict[str, Any] | None
 
 
-@dataclass(frozen=True)
+@dataclass
 class ModelSettings:
     """Optional model parameters; `None` means "use the provider's default".
 
@@ -58,7 +58,7 @@ class ModelSettings:
         retry: Any = self.retry  # a dict of its fields is accepted too
         if isinstance(retry, dict):
             retry = coerce_dataclass(retry, ModelRetrySettings, "ModelSettings.retry")
-            object.__setattr__(self, "retry", retry)
+            self.retry = retry
         timeout = self.timeout
         if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
             raise UserError("ModelSettings.timeout must be a positive number of seconds (or None).")

@@ -12,7 +12,7 @@ import anyio.to_thread
 from anyio.lowlevel import RunVar
 from typing_extensions import Self, TypeVarTuple, Unpack
 
-from ..exceptions import UserError
+from ..exceptions import UserRuntimeError
 
 __all__ = ["WorkerThreadSession", "queue_of"]
 
@@ -57,7 +57,9 @@ class WorkerThreadSession:
 
     def _check_open(self) -> None:
         if self._is_closed:
-            raise UserError(f"This {type(self).__name__} is closed; create a new one to go on.")
+            raise UserRuntimeError(
+                f"This {type(self).__name__} is closed; create a new one to go on."
+            )
 
     async def _in_worker_thread(
         self, func: Callable[[Unpack[_Args]], _T], *args: Unpack[_Args]
