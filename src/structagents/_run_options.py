@@ -24,7 +24,7 @@ class RunOptions(TypedDict, Generic[TContext]):
     context: NotRequired[TContext | None]
     """Your context object, passed to tools, hooks and guardrails."""
     max_turns: NotRequired[int | None]
-    """Model calls allowed before `MaxTurnsExceeded` (default `DEFAULT_MAX_TURNS`; `None`: no limit)."""
+    """Model calls allowed before `MaxTurnsExceeded` (default `DEFAULT_MAX_TURNS`; None: none)."""
     hooks: NotRequired[RunHooks[TContext] | None]
     """Lifecycle hooks for the run."""
     run_config: NotRequired[RunConfig | dict[str, Any] | None]
