@@ -65,7 +65,7 @@ def test_output_schema_base_and_strictness() -> None:
     assert isinstance(schema, AgentOutputSchemaBase)
     assert schema.is_strict_json_schema()
     assert not AgentOutputSchema(dict[str, int], strict_json_schema=False).is_strict_json_schema()
-    assert schema.name() == "list"
+    assert schema.name() == "list[int]"  # as the reference names it
     assert schema.json_schema()["type"] == "object"  # wrapped as {"response": [...]}
 
 
