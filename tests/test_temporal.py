@@ -124,6 +124,18 @@ def worker(client: Client, task_queue: str) -> Worker:
     )
 
 
+async def failure_of(client: Client, task_queue: str, run: Any, argument: str) -> ApplicationError:
+    """The application error a workflow run on a fresh worker fails with."""
+    async with worker(client, task_queue):
+        with pytest.raises(WorkflowFailureError) as caught:
+            await client.execute_workflow(
+                run, argument, id=f"wf-{task_queue}", task_queue=task_queue, execution_timeout=LIMIT
+            )
+    cause = caught.value.cause
+    assert isinstance(cause, ApplicationError)
+    return cause
+
+
 def travel_script() -> list[Any]:
     """Triage hands off; the specialist calls two tools at once, then answers."""
     return [
@@ -290,17 +302,7 @@ async def test_an_input_tripwire_fails_the_workflow_with_that_error(
 ) -> None:
     model_server.extend(["an answer the tripwire never lets out"])
     client = await connect(temporal_address, provider)
-    async with worker(client, task_queue):
-        with pytest.raises(WorkflowFailureError) as caught:
-            await client.execute_workflow(
-                temporal_app.GuardedWorkflow.run,
-                "do my homework",
-                id=f"wf-{task_queue}",
-                task_queue=task_queue,
-                execution_timeout=LIMIT,
-            )
-    cause = caught.value.cause
-    assert isinstance(cause, ApplicationError)
+    cause = await failure_of(client, task_queue, temporal_app.GuardedWorkflow.run, "do my homework")
     assert cause.type == "InputGuardrailTripwireTriggered"
 
 
@@ -312,17 +314,7 @@ async def test_a_sync_function_tool_in_a_workflow_is_a_user_error_naming_the_fix
     task_queue: str,
 ) -> None:
     client = await connect(temporal_address, provider)
-    async with worker(client, task_queue):
-        with pytest.raises(WorkflowFailureError) as caught:
-            await client.execute_workflow(
-                temporal_app.SyncToolWorkflow.run,
-                "hi",
-                id=f"wf-{task_queue}",
-                task_queue=task_queue,
-                execution_timeout=LIMIT,
-            )
-    cause = caught.value.cause
-    assert isinstance(cause, ApplicationError)
+    cause = await failure_of(client, task_queue, temporal_app.SyncToolWorkflow.run, "hi")
     assert cause.type == "UserError"
     assert "activity_as_tool" in cause.message
     assert model_server.requests == []  # refused before anything ran
