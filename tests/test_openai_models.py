@@ -245,6 +245,13 @@ async def test_a_cut_stream_raises_instead_of_hanging(api: str) -> None:
                         pass
 
 
+async def _cancel_once_requested(server: FakeOpenAIServer, scope: anyio.CancelScope) -> None:
+    """Cancel `scope` once the server holds the request (a fixed delay races a loaded machine)."""
+    while not server.requests:  # noqa: ASYNC110 (the server offers no event)
+        await anyio.sleep(0.01)
+    scope.cancel()
+
+
 @pytest.mark.parametrize("streamed", [False, True])
 async def test_cancelling_mid_request_closes_the_connection(streamed: bool) -> None:
     step = (
@@ -255,13 +262,15 @@ async def test_cancelling_mid_request_closes_the_connection(streamed: bool) -> N
     async with FakeOpenAIServer(steps=[step]) as server:
         async with client_for(server) as client:
             agent = Agent(name="a", model=OpenAIResponsesModel("gpt-test", openai_client=client))
-            with anyio.move_on_after(0.3) as scope:
-                if streamed:
-                    async with open_run(agent, "hi") as stream:
-                        async for _ in stream:
-                            pass
-                else:
-                    await Runner.run(agent, "hi")
+            with anyio.CancelScope() as scope:
+                async with anyio.create_task_group() as task_group:
+                    task_group.start_soon(_cancel_once_requested, server, scope)
+                    if streamed:
+                        async with open_run(agent, "hi") as stream:
+                            async for _ in stream:
+                                pass
+                    else:
+                        await Runner.run(agent, "hi")
             assert scope.cancelled_caught
             with anyio.fail_after(5):
                 while server.disconnects < 1:  # noqa: ASYNC110 (the server offers no event)
