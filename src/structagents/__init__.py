@@ -75,6 +75,8 @@ from ._items import RunItem as RunItem
 from ._items import ToolApprovalItem as ToolApprovalItem
 from ._items import ToolCallItem as ToolCallItem
 from ._items import ToolCallOutputItem as ToolCallOutputItem
+from ._items import ToolSearchCallItem as ToolSearchCallItem
+from ._items import ToolSearchOutputItem as ToolSearchOutputItem
 from ._items import TResponseInputItem as TResponseInputItem
 from ._items import TResponseOutputItem as TResponseOutputItem
 from ._output_schema import AgentOutputSchema as AgentOutputSchema
@@ -132,6 +134,8 @@ from ._tool_outputs import ToolOutputImage as ToolOutputImage
 from ._tool_outputs import ToolOutputImageDict as ToolOutputImageDict
 from ._tool_outputs import ToolOutputText as ToolOutputText
 from ._tool_outputs import ToolOutputTextDict as ToolOutputTextDict
+from ._tool_search import ToolSearchTool as ToolSearchTool
+from ._tool_search import tool_namespace as tool_namespace
 from ._tools import FunctionTool as FunctionTool
 from ._tools import FunctionToolResult as FunctionToolResult
 from ._tools import Tool as Tool
@@ -402,6 +406,9 @@ __all__ = [
     "ToolOutputImageDict",
     "ToolOutputText",
     "ToolOutputTextDict",
+    "ToolSearchCallItem",
+    "ToolSearchOutputItem",
+    "ToolSearchTool",
     "ToolTimeoutError",
     "ToolsToFinalOutputFunction",
     "ToolsToFinalOutputResult",
@@ -452,6 +459,7 @@ __all__ = [
     "speech_span",
     "task_span",
     "tool_input_guardrail",
+    "tool_namespace",
     "tool_output_guardrail",
     "trace",
     "transcription_span",

@@ -17,6 +17,8 @@ from ._items import (
     ToolApprovalItem,
     ToolCallItem,
     ToolCallOutputItem,
+    ToolSearchCallItem,
+    ToolSearchOutputItem,
 )
 from ._typed import TypedView, typed_stream_event
 
@@ -42,6 +44,8 @@ RunItemEventName: TypeAlias = Literal[
     "mcp_approval_requested",
     "mcp_approval_response",
     "mcp_list_tools",
+    "tool_search_called",
+    "tool_search_output_created",
 ]
 
 
@@ -94,6 +98,8 @@ _ITEM_EVENT_NAMES: dict[type[RunItem], RunItemEventName] = {
     MCPApprovalRequestItem: "mcp_approval_requested",
     MCPApprovalResponseItem: "mcp_approval_response",
     MCPListToolsItem: "mcp_list_tools",
+    ToolSearchCallItem: "tool_search_called",
+    ToolSearchOutputItem: "tool_search_output_created",
     ToolApprovalItem: "tool_approval_requested",
 }
 

@@ -30,6 +30,8 @@ __all__ = [
     "ToolApprovalItem",
     "ToolCallItem",
     "ToolCallOutputItem",
+    "ToolSearchCallItem",
+    "ToolSearchOutputItem",
 ]
 
 TResponseInputItem = dict[str, Any]
@@ -139,6 +141,32 @@ class ReasoningItem(RunItem):
     """A reasoning item from a reasoning model."""
 
     type: ClassVar[str] = "reasoning_item"
+
+
+@dataclass(eq=False)
+class ToolSearchCallItem(RunItem):
+    """The model searched its deferred tools (a Responses `tool_search_call` item)."""
+
+    type: ClassVar[str] = "tool_search_call_item"
+
+    def to_input_item(self) -> TResponseInputItem:
+        return _without_created_by(self.raw_item_dict)
+
+
+@dataclass(eq=False)
+class ToolSearchOutputItem(RunItem):
+    """What a tool search loaded (a `tool_search_output` item; its `tools` are the loaded tool
+    definitions)."""
+
+    type: ClassVar[str] = "tool_search_output_item"
+
+    def to_input_item(self) -> TResponseInputItem:
+        return _without_created_by(self.raw_item_dict)
+
+
+def _without_created_by(raw: dict[str, Any]) -> TResponseInputItem:
+    """The item without `created_by`, which the service sets on output only."""
+    return {k: v for k, v in raw.items() if k != "created_by"} if "created_by" in raw else raw
 
 
 @dataclass(eq=False)

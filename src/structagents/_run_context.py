@@ -134,6 +134,8 @@ class ToolContext(RunContextWrapper[TContext]):
     tool_arguments: str = ""
     agent: Agent[Any] | None = None
     run_config: RunConfig | None = None
+    tool_namespace: str | None = None
+    """The call's Responses `namespace` (a tool loaded by tool search), if it has one."""
 
     @classmethod
     def from_agent_context(

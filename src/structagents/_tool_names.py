@@ -32,11 +32,19 @@ def resolve_tool_name_collisions(
 ) -> tuple[list[Tool], list[Handoff[Any]]]:
     """The tools and handoffs to offer the model; a collision raises or is logged."""
     owners: dict[str, list[tuple[int, Any]]] = {}
+    named = 0
     for index, tool in enumerate(tools):
-        owners.setdefault(tool.name, []).append((index, tool))
+        if _called_by_bare_name(tool):
+            owners.setdefault(tool.name, []).append((index, tool))
+            named += 1
+    if named < len(tools):
+        from ._tool_search import check_tool_lookup
+        from ._tools import FunctionTool
+
+        check_tool_lookup([tool for tool in tools if isinstance(tool, FunctionTool)])
     handoff_names = {h.tool_name for h in handoffs}
     if (
-        len(owners) == len(tools)
+        len(owners) == named
         and len(handoff_names) == len(handoffs)
         and handoff_names.isdisjoint(owners)
     ):
@@ -66,6 +74,18 @@ def resolve_tool_name_collisions(
         [tool for index, tool in enumerate(tools) if index not in dropped],
         [h for index, h in enumerate(handoffs) if -1 - index not in dropped],
     )
+
+
+def _called_by_bare_name(tool: Tool) -> bool:
+    """Whether the model calls `tool` by its name alone: not a tool search, nor a function
+    tool in a namespace or loaded by tool search (the model names those with a `namespace`;
+    ambiguities there are checked with the rest of tool search's rules)."""
+    from ._tool_search import ToolSearchTool, tool_key
+    from ._tools import FunctionTool
+
+    if isinstance(tool, FunctionTool):
+        return tool_key(tool)[0] is None
+    return not isinstance(tool, ToolSearchTool)
 
 
 def _describe(index: int, entry: Any) -> str:

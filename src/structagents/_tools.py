@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ._items import RunItem
     from ._shell_tools import LocalShellTool, ShellTool
     from ._tool_guardrails import ToolInputGuardrail, ToolOutputGuardrail
+    from ._tool_search import ToolSearchTool
 
 __all__ = [
     "FunctionTool",
@@ -125,8 +126,14 @@ class FunctionTool:
     needs_approval: NeedsApproval = False
     """Whether a call waits for a human's `approve` / `reject` before it runs (the run ends
     with `interruptions` and resumes from its `RunState`)."""
+    defer_loading: bool = False
+    """Whether the Responses API hides this tool until the model loads it with tool search
+    (`ToolSearchTool`)."""
     _agent_instance: Any = field(default=None, kw_only=True, repr=False)
     """The agent behind an `Agent.as_tool` tool (lets a saved `RunState` find it by name)."""
+    _tool_namespace: str | None = field(default=None, kw_only=True, repr=False)
+    """The namespace `tool_namespace()` put the tool in (Responses tool search)."""
+    _tool_namespace_description: str | None = field(default=None, kw_only=True, repr=False)
 
     def __post_init__(self) -> None:
         _check_timeout(self.name, self.timeout_seconds, self.timeout_behavior)
@@ -162,10 +169,16 @@ class FunctionTool:
         """Whether the model is offered this tool in the current turn."""
         return await resolve_is_enabled(self.is_enabled, ctx, agent)
 
+    @property
+    def qualified_name(self) -> str:
+        """`namespace.name` for a tool in a `tool_namespace()`, else the name."""
+        return f"{self._tool_namespace}.{self.name}" if self._tool_namespace else self.name
+
 
 Tool: TypeAlias = (
     "FunctionTool | FileSearchTool | WebSearchTool | ComputerTool[Any] | HostedMCPTool "
-    "| ShellTool | ApplyPatchTool | LocalShellTool | ImageGenerationTool | CodeInterpreterTool"
+    "| ShellTool | ApplyPatchTool | LocalShellTool | ImageGenerationTool | CodeInterpreterTool "
+    "| ToolSearchTool"
 )
 """Any tool an agent can hold: function tools (run here), hosted tools (run by the service) and
 client-side built-ins (computer, shell, apply_patch: the service asks, your code runs them)."""
@@ -184,6 +197,7 @@ def tool_types() -> tuple[type[Any], ...]:
         WebSearchTool,
     )
     from ._shell_tools import LocalShellTool, ShellTool
+    from ._tool_search import ToolSearchTool
 
     return (
         FunctionTool,
@@ -196,6 +210,7 @@ def tool_types() -> tuple[type[Any], ...]:
         LocalShellTool,
         ImageGenerationTool,
         CodeInterpreterTool,
+        ToolSearchTool,
     )
 
 
@@ -224,6 +239,7 @@ def function_tool(
     timeout_behavior: ToolTimeoutBehavior = "error_as_result",
     timeout_error_function: ToolErrorFunction | None = None,
     needs_approval: NeedsApproval = False,
+    defer_loading: bool = False,
 ) -> FunctionTool: ...
 
 
@@ -242,6 +258,7 @@ def function_tool(
     timeout_behavior: ToolTimeoutBehavior = "error_as_result",
     timeout_error_function: ToolErrorFunction | None = None,
     needs_approval: NeedsApproval = False,
+    defer_loading: bool = False,
 ) -> Callable[[Callable[..., Any]], FunctionTool]: ...
 
 
@@ -260,6 +277,7 @@ def function_tool(
     timeout_behavior: ToolTimeoutBehavior = "error_as_result",
     timeout_error_function: ToolErrorFunction | None = None,
     needs_approval: NeedsApproval = False,
+    defer_loading: bool = False,
 ) -> FunctionTool | Callable[[Callable[..., Any]], FunctionTool]:
     """Make a `FunctionTool` from a sync or async function; use with or without arguments.
 
@@ -271,7 +289,8 @@ def function_tool(
     model is then told it timed out and the run goes on. `tool_input_guardrails` run before
     each call and `tool_output_guardrails` on its output, inside the call's timeout.
     `needs_approval` (a bool, or a sync or async `fn(ctx, arguments: dict, call_id) -> bool`)
-    makes calls wait for a human.
+    makes calls wait for a human. `defer_loading=True` hides the tool from the Responses API
+    until the model loads it with `ToolSearchTool()`.
     """
 
     def decorate(fn: Callable[..., Any]) -> FunctionTool:
@@ -298,6 +317,7 @@ def function_tool(
             timeout_behavior=timeout_behavior,
             timeout_error_function=timeout_error_function,
             needs_approval=needs_approval,
+            defer_loading=defer_loading,
         )
 
     return decorate if func is None else decorate(func)

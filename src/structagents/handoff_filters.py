@@ -24,6 +24,8 @@ from ._items import (
     ToolApprovalItem,
     ToolCallItem,
     ToolCallOutputItem,
+    ToolSearchCallItem,
+    ToolSearchOutputItem,
     TResponseInputItem,
 )
 
@@ -69,6 +71,8 @@ _TOOL_RUN_ITEMS = (
     MCPApprovalRequestItem,
     MCPApprovalResponseItem,
     ToolApprovalItem,
+    ToolSearchCallItem,
+    ToolSearchOutputItem,
 )
 
 HISTORY_PREAMBLE = (

@@ -13,6 +13,8 @@ from ._items import RunItem as RunItem
 from ._items import ToolApprovalItem as ToolApprovalItem
 from ._items import ToolCallItem as ToolCallItem
 from ._items import ToolCallOutputItem as ToolCallOutputItem
+from ._items import ToolSearchCallItem as ToolSearchCallItem
+from ._items import ToolSearchOutputItem as ToolSearchOutputItem
 from ._items import TResponseInputItem as TResponseInputItem
 from ._items import TResponseOutputItem as TResponseOutputItem
 from ._tool_outputs import ToolOutputFileContent as ToolOutputFileContent
@@ -46,6 +48,8 @@ __all__ = [
     "ToolOutputFileContent",
     "ToolOutputImage",
     "ToolOutputText",
+    "ToolSearchCallItem",
+    "ToolSearchOutputItem",
     "Usage",
     "UserError",
 ]

@@ -28,6 +28,8 @@ from ._tool_outputs import ToolOutputImage as ToolOutputImage
 from ._tool_outputs import ToolOutputImageDict as ToolOutputImageDict
 from ._tool_outputs import ToolOutputText as ToolOutputText
 from ._tool_outputs import ToolOutputTextDict as ToolOutputTextDict
+from ._tool_search import ToolSearchTool as ToolSearchTool
+from ._tool_search import tool_namespace as tool_namespace
 from ._tools import FunctionTool as FunctionTool
 from ._tools import FunctionToolResult as FunctionToolResult
 from ._tools import Tool as Tool
@@ -67,7 +69,9 @@ __all__ = [
     "ToolOutputImageDict",
     "ToolOutputText",
     "ToolOutputTextDict",
+    "ToolSearchTool",
     "WebSearchTool",
     "default_tool_error_function",
     "function_tool",
+    "tool_namespace",
 ]

@@ -88,6 +88,8 @@ async def run_loop(env: RunEnv, state: RunState) -> RunResult:
             await events.items(processed.new_items)
 
         outputs: list[RunItem] = []
+        if processed.used_hosted_tools:
+            state.tool_use_agents.add(agent.name)
         if processed.tool_runs:
             state.tool_use_agents.add(agent.name)
             done = await _tool_phase(env, state, agent, turn, processed.tool_runs)

@@ -136,7 +136,7 @@ async def _run_call(env: RunEnv, state: RunState, agent: Agent[Any], run: ToolRu
 def _tool_context(
     env: RunEnv, state: RunState, agent: Agent[Any], run: ToolRun
 ) -> ToolContext[Any]:
-    return ToolContext.from_run_context(
+    ctx = ToolContext.from_run_context(
         state.context_wrapper,
         tool_name=run.tool_name,
         tool_call_id=run.call_id,
@@ -144,6 +144,10 @@ def _tool_context(
         agent=agent,
         run_config=env.config,
     )
+    namespace = run.call.get("namespace")
+    if isinstance(namespace, str):
+        ctx.tool_namespace = namespace
+    return ctx
 
 
 def _guards_before_approval(env: RunEnv, run: ToolRun) -> bool:

@@ -18,12 +18,15 @@ from .._items import (
     ReasoningItem,
     RunItem,
     ToolCallItem,
+    ToolSearchCallItem,
+    ToolSearchOutputItem,
     TResponseInputItem,
     TResponseOutputItem,
 )
 from .._output_schema import output_schema_for
 from .._state import RunState
 from .._tool_errors import ToolNotFoundBehavior
+from .._tool_search import ToolKey, call_key, function_tools_by_key, qualified
 from .._tools import FunctionTool, Tool
 from .._typed import plain
 from ..exceptions import ModelBehaviorError, UserError
@@ -64,6 +67,9 @@ class ProcessedResponse:
     tool_runs: list[ToolRun] = field(default_factory=list)
     handoff_runs: list[HandoffRun] = field(default_factory=list)
     last_message: TResponseOutputItem | None = None
+    used_hosted_tools: bool = False
+    """Whether the service ran a tool (or a tool search) in this reply: without a message,
+    the run asks the model again, as the reference does."""
 
 
 async def call_model(
@@ -203,11 +209,12 @@ def process_response(
     (a call to an unknown tool is answered with an error message instead when
     `tool_not_found_behavior` is "return_error_to_model").
 
-    Function calls go to a handoff or a function tool by name; other client-side calls to
-    their kind in `RUN_KINDS`; items of hosted tools (`HOSTED_ITEMS`) only pass through.
+    Function calls go to a handoff or a function tool by name (and `namespace`, for tools
+    loaded by tool search); other client-side calls to their kind in `RUN_KINDS`; items of
+    hosted tools (`HOSTED_ITEMS`) and tool searches only pass through.
     """
     processed = ProcessedResponse()
-    tools_by_name: dict[str, FunctionTool] | None = None
+    tools_by_key: dict[ToolKey, FunctionTool] | None = None
     handoffs_by_name = {h.tool_name: h for h in handoffs}
     for item in response.to_input_items():
         kind = item.get("type")
@@ -216,25 +223,30 @@ def process_response(
             processed.last_message = item
         elif kind == "function_call":
             name = item.get("name")
-            target = handoffs_by_name.get(name) if isinstance(name, str) else None
+            target = (
+                handoffs_by_name.get(name)
+                if isinstance(name, str) and not item.get("namespace")  # never a handoff
+                else None
+            )
             if target is not None:
                 processed.new_items.append(HandoffCallItem(agent, item))
                 processed.handoff_runs.append(HandoffRun(target, item))
                 continue
-            if tools_by_name is None:
-                tools_by_name = {t.name: t for t in tools if isinstance(t, FunctionTool)}
-            tool = tools_by_name.get(name) if isinstance(name, str) else None
+            if tools_by_key is None:
+                tools_by_key = function_tools_by_key(tools)
+            tool = tools_by_key.get(call_key(item))
             if tool is None and tool_not_found_behavior == "return_error_to_model":
                 call_item = ToolCallItem(agent, item)
                 processed.new_items.append(call_item)
                 processed.tool_runs.append(MissingToolRun(None, item, call_item))
                 continue
             if tool is None:
+                offered = [*map(qualified, tools_by_key), *handoffs_by_name]
                 raise ModelBehaviorError(
-                    f"The model called tool {name!r}, which agent {agent.name!r} does not have "
-                    f"(its tools: {sorted([*tools_by_name, *handoffs_by_name])})."
+                    f"The model called tool {qualified(call_key(item))!r}, which agent "
+                    f"{agent.name!r} does not have (its tools: {sorted(offered)})."
                 )
-            call_item = ToolCallItem(agent, item)
+            call_item = ToolCallItem(agent, item, description=tool.description)
             processed.new_items.append(call_item)
             processed.tool_runs.append(FunctionToolRun(tool, item, call_item))
         elif kind == "reasoning":
@@ -248,6 +260,17 @@ def process_response(
             processed.tool_runs.append(run)
         elif isinstance(kind, str) and kind in HOSTED_ITEMS:
             processed.new_items.append(HOSTED_ITEMS[kind](agent, item))
+            processed.used_hosted_tools |= kind != "mcp_list_tools"
+        elif kind == "tool_search_call" or kind == "tool_search_output":
+            if kind == "tool_search_call" and item.get("execution") == "client":
+                raise ModelBehaviorError(
+                    "The model sent a client-executed tool_search_call: the run does not execute "
+                    "tool searches itself. Handle the tool_search_call yourself and return a "
+                    "matching tool_search_output item with the same call_id."
+                )
+            search_item = ToolSearchCallItem if kind == "tool_search_call" else ToolSearchOutputItem
+            processed.new_items.append(search_item(agent, item))
+            processed.used_hosted_tools = True
         else:
             raise ModelBehaviorError(f"The model returned an unsupported output item: {kind!r}.")
     return processed
@@ -257,11 +280,12 @@ def final_output_from_message(agent: Agent[Any], processed: ProcessedResponse) -
     """Whether a tool-free reply ends the run, and with which output.
 
     The last message is the answer: plain text as is, or validated against `output_type`
-    (invalid is a `ModelBehaviorError`). A reply with no message ends a plain-text run with ""
-    and sends a structured-output run back to the model.
+    (invalid is a `ModelBehaviorError`). A reply with no message sends the run back to the
+    model when the agent has a structured output type or the service ran a hosted tool or a
+    tool search in that reply (as the reference does); otherwise it ends the run with "".
     """
     schema = output_schema_for(agent.output_type)
     if processed.last_message is None:
-        return (True, "") if schema is None else (False, None)
+        return (True, "") if schema is None and not processed.used_hosted_tools else (False, None)
     text = ItemHelpers.extract_text(processed.last_message)
     return True, text if schema is None else schema.validate_json(text)

@@ -303,6 +303,7 @@ def function_schema_of(tool: FunctionTool) -> tuple[str, str, dict[str, Any], bo
 def function_tools_only(tools: list[Tool], model: str) -> list[FunctionTool]:
     """`tools`, which must all be function tools: the others are Responses-API tools, so a
     model on another API refuses them before any request."""
+    from .._tool_search import responses_only_features
     from .._tools import FunctionTool
 
     for tool in tools:
@@ -311,6 +312,13 @@ def function_tools_only(tools: list[Tool], model: str) -> list[FunctionTool]:
                 f"{type(tool).__name__} runs only with the OpenAI Responses API, and model "
                 f"{model!r} uses Chat Completions: use OpenAIResponsesModel (the default for "
                 "model names) or remove the tool."
+            )
+        features = responses_only_features(tool)
+        if features:
+            raise UserError(
+                "The following function-tool features are only supported with OpenAI "
+                f"Responses models: {', '.join(features)}. Tool `{tool.qualified_name}` cannot "
+                f"be used with model {model!r}, which uses Chat Completions."
             )
     return tools  # type: ignore[return-value]
 

@@ -11,6 +11,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._hosted_tools import FileSearchTool
+from .._tool_search import check_tool_search_tool_choice, tool_search_specs
 from .._tools import FunctionTool
 from ..exceptions import ModelProviderError
 from ._openai_model import OpenAIModelBase
@@ -86,8 +87,9 @@ class OpenAIResponsesModel(OpenAIModelBase):
         body: dict[str, Any] = {"model": self.model, "input": input}
         if system_instructions is not None:
             body["instructions"] = system_instructions
-        tool_specs = [_tool_spec(t) for t in tools]
+        tool_specs = tool_search_specs(tools, _function_spec, _other_spec)
         tool_specs += [_function_tool(*handoff_schema_of(h)) for h in handoffs]
+        check_tool_search_tool_choice(settings.tool_choice, tools, handoffs)
         if tool_specs:
             body["tools"] = tool_specs
         text: dict[str, Any] = {}
@@ -136,11 +138,14 @@ def _function_tool(
     }
 
 
-def _tool_spec(tool: Tool) -> dict[str, Any]:
-    """A function tool's schema; any other kind of tool gives its own Responses tool spec."""
-    if isinstance(tool, FunctionTool):
-        return _function_tool(*function_schema_of(tool))
-    return tool.tool_spec()
+def _function_spec(tool: FunctionTool) -> dict[str, Any]:
+    return _function_tool(*function_schema_of(tool))
+
+
+def _other_spec(tool: Tool) -> dict[str, Any]:
+    """Every tool kind but function tools gives its own Responses tool spec."""
+    spec: dict[str, Any] = tool.tool_spec()  # type: ignore[union-attr]
+    return spec
 
 
 def _include(settings: ModelSettings, tools: list[Tool]) -> list[str] | None:

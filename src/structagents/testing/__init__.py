@@ -24,6 +24,8 @@ from ._tool_items import mcp_approval_request as mcp_approval_request
 from ._tool_items import mcp_call as mcp_call
 from ._tool_items import mcp_list_tools as mcp_list_tools
 from ._tool_items import shell_call as shell_call
+from ._tool_items import tool_search_call as tool_search_call
+from ._tool_items import tool_search_output as tool_search_output
 from ._tool_items import web_search_call as web_search_call
 
 __all__ = [
@@ -50,5 +52,7 @@ __all__ = [
     "mcp_call",
     "mcp_list_tools",
     "shell_call",
+    "tool_search_call",
+    "tool_search_output",
     "web_search_call",
 ]

@@ -106,6 +106,10 @@ def _normalise_item(item: dict[str, Any], default_id: str) -> dict[str, Any]:
         if kind in _CLIENT_CALLS:
             item.setdefault("call_id", f"call_{default_id}")
             item.setdefault("status", "completed")
+        elif kind in ("tool_search_call", "tool_search_output"):
+            item.setdefault("execution", "server")
+            item.setdefault("status", "completed")
+            item.setdefault(*(("arguments", {}) if kind == "tool_search_call" else ("tools", [])))
     return item
 
 

@@ -425,9 +425,11 @@ def function_call(
     *,
     call_id: str,
     item_id: str | None = None,
+    namespace: str | None = None,
 ) -> TResponseOutputItem:
-    """A function-call output item: the model asks to call tool `name` with `arguments`."""
-    return {
+    """A function-call output item: the model asks to call tool `name` with `arguments`
+    (`namespace`: of a tool loaded by tool search; a deferred top-level tool's is its name)."""
+    item: TResponseOutputItem = {
         "type": "function_call",
         "id": call_id if item_id is None else item_id,
         "call_id": call_id,
@@ -437,6 +439,9 @@ def function_call(
         else json.dumps(arguments, separators=(",", ":")),
         "status": "completed",
     }
+    if namespace is not None:
+        item["namespace"] = namespace
+    return item
 
 
 def handoff_call(

@@ -22,6 +22,8 @@ __all__ = [
     "mcp_call",
     "mcp_list_tools",
     "shell_call",
+    "tool_search_call",
+    "tool_search_output",
     "web_search_call",
 ]
 
@@ -205,3 +207,44 @@ def apply_patch_call(
         "status": "completed",
         "operation": dict(operation),
     }
+
+
+def tool_search_call(
+    arguments: Mapping[str, Any] | None = None,
+    *,
+    call_id: str | None = None,
+    execution: str = "server",
+    item_id: str = "tsc_1",
+) -> TResponseOutputItem:
+    """The model searched its deferred tools, e.g. `arguments={"paths": ["crm"]}`."""
+    item: dict[str, Any] = {
+        "type": "tool_search_call",
+        "id": item_id,
+        "arguments": dict(arguments or {}),
+        "execution": execution,
+        "status": "completed",
+    }
+    if call_id is not None:
+        item["call_id"] = call_id
+    return item
+
+
+def tool_search_output(
+    tools: Sequence[Mapping[str, Any]],
+    *,
+    call_id: str | None = None,
+    execution: str = "server",
+    item_id: str = "tso_1",
+) -> TResponseOutputItem:
+    """What the search loaded: Responses tool definitions, e.g. the `namespace` entry of a
+    request's `tools` (`{"type": "namespace", "name": "crm", "tools": [...]}`)."""
+    item: dict[str, Any] = {
+        "type": "tool_search_output",
+        "id": item_id,
+        "execution": execution,
+        "status": "completed",
+        "tools": [dict(t) for t in tools],
+    }
+    if call_id is not None:
+        item["call_id"] = call_id
+    return item
