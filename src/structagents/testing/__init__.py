@@ -8,6 +8,7 @@ from ._scripted_model import InvalidModelStep as InvalidModelStep
 from ._scripted_model import ModelCall as ModelCall
 from ._scripted_model import ModelScriptError as ModelScriptError
 from ._scripted_model import ModelStep as ModelStep
+from ._scripted_model import ModelStepSpec as ModelStepSpec
 from ._scripted_model import ScriptedModel as ScriptedModel
 from ._scripted_model import UnconsumedModelSteps as UnconsumedModelSteps
 from ._scripted_model import UnexpectedModelCall as UnexpectedModelCall
@@ -35,6 +36,7 @@ __all__ = [
     "ModelCall",
     "ModelScriptError",
     "ModelStep",
+    "ModelStepSpec",
     "RecordedRequest",
     "ScriptedModel",
     "UnconsumedModelSteps",

@@ -30,7 +30,8 @@ from ._fake_openai_responses import (
     response_sse_events,
 )
 from ._fake_openai_state import CompactionHold, CompactionStep, ServerState, StateReply
-from ._scripted_model import ModelCall, ModelStep, ModelStepResult, _coerce_step
+from ._model_steps import DEFAULT_RESPONSE_ID, ModelStepResult, coerce_step
+from ._scripted_model import ModelCall, ModelStep
 
 __all__ = ["Fault", "FakeOpenAIServer", "RecordedRequest"]
 
@@ -120,7 +121,7 @@ ServerStep: TypeAlias = "ModelStepResult | Fault"
 
 
 def _coerce(step: ServerStep, index: int) -> ModelStep | Fault:
-    return step if isinstance(step, Fault) else _coerce_step(step, index)
+    return step if isinstance(step, Fault) else coerce_step(step, index)
 
 
 @dataclass(frozen=True)
@@ -364,19 +365,21 @@ class FakeOpenAIServer:
 def _payload(
     endpoint: Literal["responses", "chat"], body: dict[str, Any], step: ModelStep, number: int
 ) -> dict[str, Any]:
-    """The reply object: a Responses-API `response` or a `chat.completion`."""
+    """The reply object: a Responses-API `response` or a `chat.completion`. Replies get
+    numbered ids unless their step names one (a server's ids are unique)."""
+    own_id = step.response_id if step.response_id != DEFAULT_RESPONSE_ID else None
     if endpoint == "responses":
         return response_object(
             step.output,
             step.usage,
-            response_id=step.response_id or f"resp_fake_{number}",
+            response_id=own_id or f"resp_fake_{number}",
             request=body,
             created_at=int(time.time()),
         )
     return chat_completion(
         step.output,
         step.usage,
-        completion_id=step.response_id or f"chatcmpl-fake-{number}",
+        completion_id=own_id or f"chatcmpl-fake-{number}",
         request=body,
         created=int(time.time()),
     )

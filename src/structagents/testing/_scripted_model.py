@@ -2,24 +2,38 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import inspect
 import json
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
-from typing import TYPE_CHECKING, Any, TypeAlias
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
 from .._items import ItemHelpers, TResponseInputItem, TResponseOutputItem
 from .._naming import handoff_tool_name
 from .._usage import Usage
+from ..exceptions import ModelBehaviorError
 from ..models.interface import Model, ModelResponse, ModelTracing
+from ._model_steps import (
+    InvalidModelStep,
+    ModelScriptError,
+    ModelStep,
+    ModelStepResult,
+    ModelStepSpec,
+    as_json,
+    assistant_message,
+    coerce_step,
+)
 from ._response_events import response_stream_events
 
 if TYPE_CHECKING:
     from .._agent import Agent
     from .._output_schema import AgentOutputSchema
+    from .._retry import ModelRetryAdvice, ModelRetryAdviceRequest
     from .._tools import Tool
     from ..models.settings import ModelSettings
 
@@ -28,6 +42,8 @@ __all__ = [
     "ModelCall",
     "ModelScriptError",
     "ModelStep",
+    "ModelStepResult",
+    "ModelStepSpec",
     "ScriptedModel",
     "UnconsumedModelSteps",
     "UnexpectedModelCall",
@@ -35,18 +51,6 @@ __all__ = [
     "function_call",
     "handoff_call",
 ]
-
-
-class ModelScriptError(Exception):
-    """A model script is invalid, ran out, or was not used up."""
-
-
-class InvalidModelStep(ModelScriptError):
-    """A step given to `ScriptedModel` cannot be understood."""
-
-    def __init__(self, message: str, *, input_index: int) -> None:
-        super().__init__(message)
-        self.input_index = input_index
 
 
 class UnexpectedModelCall(ModelScriptError):
@@ -83,90 +87,13 @@ class ModelCall:
     streamed: bool
 
 
-ModelStepResult: TypeAlias = (
-    "ModelStep | Mapping[str, Any] | ModelResponse | Sequence[TResponseOutputItem | Any]"
-    " | Exception | str"
-)
-ModelResponder: TypeAlias = Callable[[ModelCall], "ModelStepResult | Awaitable[ModelStepResult]"]
-
-
-@dataclass
-class ModelStep:
-    """One scripted reply.
-
-    - `output`: the reply's output items (see `assistant_message`, `function_call`).
-    - `error`: raise this instead of replying.
-    - `responder`: compute the reply from the recorded `ModelCall` (sync or async).
-    - `wait_for`: an `anyio.Event` the call waits on before replying (a model call that is
-      "in flight" until your test says so); `delay`: seconds to sleep before replying.
-    - `usage`: the reply's usage; when left empty, one request (or the model's default usage).
-    - `stream_events`: in a streamed run, these exact events are streamed instead of ones made
-      from `output` (they should end with `response.completed`).
-    - `raw_usage`: the reply's `ModelResponse.raw_usage`.
-    - `retry_advice`: with `error`, what `get_retry_advice` says about that error (a
-      `ModelRetryAdvice`), for testing `ModelSettings.retry` policies.
-
-    Output items and events may be dicts or the `openai` SDK's pydantic objects.
-    """
-
-    output: Sequence[Any] = ()
-    usage: Usage = field(default_factory=Usage)
-    response_id: str | None = None
-    request_id: str | None = None
-    error: Exception | None = None
-    responder: ModelResponder | None = None
-    wait_for: anyio.Event | None = None
-    delay: float | None = None
-    stream_events: Sequence[Any] | None = None
-    raw_usage: dict[str, Any] | None = None
-    retry_advice: Any = None
-
-    def __post_init__(self) -> None:
-        self.output = [_as_json(item) for item in self.output]
-        if self.stream_events is not None:
-            self.stream_events = [_as_json(event) for event in self.stream_events]
-
-    @classmethod
-    def raise_error(
-        cls,
-        error: Exception,
-        *,
-        retry_advice: Any = None,
-        wait_for: anyio.Event | None = None,
-        delay: float | None = None,
-    ) -> ModelStep:
-        """A step whose call raises `error` (after `wait_for` / `delay`, if given)."""
-        return cls(error=error, retry_advice=retry_advice, wait_for=wait_for, delay=delay)
-
-    @classmethod
-    def stream(
-        cls,
-        events: Sequence[Any],
-        *,
-        output: Sequence[Any] = (),
-        usage: Usage | None = None,
-        response_id: str | None = None,
-    ) -> ModelStep:
-        """A step that streams exactly `events` (a plain call replies with `output`)."""
-        return cls(
-            output=output, usage=usage or Usage(), response_id=response_id, stream_events=events
-        )
-
-    @classmethod
-    def respond(cls, responder: ModelResponder) -> ModelStep:
-        """A step whose reply is computed from the recorded call."""
-        return cls(responder=responder)
-
-
-_STEP_FIELDS = frozenset(f.name for f in fields(ModelStep))
-
-
 class ScriptedModel(Model):
     """A deterministic model for testing agents: each call takes the next scripted step.
 
-    A step is a `ModelStep`, a dict of `ModelStep` fields, a `ModelResponse`, a list of output
-    items, an exception to raise, or a string (an assistant message with that text). Every call
-    is recorded in `calls`, including the input the model received.
+    A step is a `ModelStep`, a dict of its fields (`ModelStepSpec`), a `ModelResponse`, a list
+    of output items, an exception to raise, or a string (an assistant message with that text).
+    Steps are checked when given (`InvalidModelStep`). Every call is recorded in `calls` as the
+    model received it: later changes to the run's history or settings do not reach the record.
 
         model = ScriptedModel([
             [function_call("get_weather", {"city": "Paris"}, call_id="c1")],
@@ -183,24 +110,24 @@ class ScriptedModel(Model):
     ) -> None:
         """`emit_traces` is accepted for code written for the reference SDK, and ignored."""
         self._steps: deque[ModelStep] = deque(
-            _coerce_step(step, index) for index, step in enumerate(steps)
+            coerce_step(step, index) for index, step in enumerate(steps)
         )
-        self._default_usage = default_usage
+        self._default_usage = copy.deepcopy(default_usage)
         self._calls: list[ModelCall] = []
-        self._retry_advice: Any = None
+        self._retry_advice: dict[int, tuple[Exception, ModelRetryAdvice]] = {}
 
     @property
     def calls(self) -> tuple[ModelCall, ...]:
-        """Every call made so far, in order."""
-        return tuple(self._calls)
+        """Every call made so far, in order (copies: changing them changes no record)."""
+        return tuple(_snapshot(call) for call in self._calls)
 
     @property
     def first_call(self) -> ModelCall | None:
-        return self._calls[0] if self._calls else None
+        return _snapshot(self._calls[0]) if self._calls else None
 
     @property
     def last_call(self) -> ModelCall | None:
-        return self._calls[-1] if self._calls else None
+        return _snapshot(self._calls[-1]) if self._calls else None
 
     @property
     def remaining_steps(self) -> int:
@@ -209,15 +136,15 @@ class ScriptedModel(Model):
 
     def enqueue(self, step: ModelStepResult) -> None:
         """Append one step to the script."""
-        self._steps.append(_coerce_step(step, 0))
+        self._steps.append(coerce_step(step, 0))
 
     def extend(self, steps: Iterable[ModelStepResult]) -> None:
-        """Append several steps to the script."""
-        self._steps.extend([_coerce_step(step, index) for index, step in enumerate(steps)])
+        """Append several steps to the script (none of them if one is invalid)."""
+        self._steps.extend([coerce_step(step, index) for index, step in enumerate(steps)])
 
     def set_default_usage(self, usage: Usage | None) -> None:
         """Usage reported by steps that do not give their own."""
-        self._default_usage = usage
+        self._default_usage = copy.deepcopy(usage)
 
     def assert_complete(self) -> None:
         """Raise `UnconsumedModelSteps` if some steps were never used."""
@@ -226,6 +153,13 @@ class ScriptedModel(Model):
                 f"{len(self._steps)} scripted model step(s) were not used.",
                 remaining_steps=len(self._steps),
             )
+
+    def get_retry_advice(self, request: ModelRetryAdviceRequest) -> ModelRetryAdvice | None:
+        """The `retry_advice` of the step that raised exactly `request.error` (a copy)."""
+        scripted = self._retry_advice.get(id(request.error))
+        if scripted is None or scripted[0] is not request.error:
+            return None
+        return copy.deepcopy(scripted[1])
 
     async def get_response(
         self,
@@ -245,15 +179,10 @@ class ScriptedModel(Model):
             system_instructions, input, model_settings, tools, output_schema, handoffs,
             tracing, previous_response_id, conversation_id, prompt, streamed=False,
         )  # fmt: skip
-        number = len(self._calls)
         step = await self._take_step(call)
         if step.error is not None:
             raise step.error
-        return self._response(step, number)
-
-    def get_retry_advice(self, request: Any) -> Any:
-        """The `retry_advice` of the step whose error is being retried."""
-        return self._retry_advice
+        return _response(step, call.model_settings)
 
     async def stream_response(
         self,
@@ -278,15 +207,21 @@ class ScriptedModel(Model):
             system_instructions, input, model_settings, tools, output_schema, handoffs,
             tracing, previous_response_id, conversation_id, prompt, streamed=True,
         )  # fmt: skip
-        number = len(self._calls)
         step = await self._take_step(call)
+        events = step.stream_events
         if step.error is not None and not step.output:
             raise step.error
-        if step.stream_events is not None:
-            for event in step.stream_events:
-                yield event
+        if callable(events):
+            async with contextlib.aclosing(_factory_events(events(call))) as stream:
+                async for event in stream:
+                    yield event
             return
-        for event in response_stream_events(self._response(step, number).to_response_json()):
+        if events is not None:
+            for event in events:
+                yield copy.deepcopy(event)
+            return
+        reply = _response(step, call.model_settings).to_response_json()
+        for event in response_stream_events(reply):
             if step.error is not None and event["type"] == "response.completed":
                 raise step.error
             yield event
@@ -306,48 +241,49 @@ class ScriptedModel(Model):
         *,
         streamed: bool,
     ) -> ModelCall:
+        """Record the call as it is now, and return a copy for the step to use (copied first:
+        a call whose arguments cannot be copied raises and is not recorded)."""
         call = ModelCall(
             system_instructions=system_instructions,
-            input=ItemHelpers.input_to_new_input_list(input),
-            model_settings=model_settings,
+            input=copy.deepcopy(ItemHelpers.input_to_new_input_list(input)),
+            model_settings=copy.deepcopy(model_settings),
             tools=list(tools),
             output_schema=output_schema,
             handoffs=list(handoffs),
             tracing=tracing,
             previous_response_id=previous_response_id,
             conversation_id=conversation_id,
-            prompt=prompt,
+            prompt=copy.deepcopy(prompt),
             streamed=streamed,
         )
+        execution_call = _snapshot(call)
         self._calls.append(call)
-        return call
+        return execution_call
 
     async def _take_step(self, call: ModelCall) -> ModelStep:
-        """The next step for `call`, after its `wait_for` / `delay`."""
-        step = await self._next_step(call, len(self._calls) - 1)
-        self._retry_advice = step.retry_advice
+        """The next step for `call`, after its `wait_for` / `delay`; a step raising an error
+        leaves its `retry_advice` for `get_retry_advice`."""
+        try:
+            step = await self._next_step(call, len(self._calls) - 1)
+        except Exception as error:  # a responder raised: no stale advice for that error
+            self._retry_advice.pop(id(error), None)
+            raise
+        if step.error is not None:
+            if step.retry_advice is None:
+                self._retry_advice.pop(id(step.error), None)
+            else:
+                self._retry_advice[id(step.error)] = (step.error, step.retry_advice)
         if step.wait_for is not None:
             await step.wait_for.wait()
         if step.delay is not None:
             await anyio.sleep(step.delay)
         return step
 
-    def _response(self, step: ModelStep, number: int) -> ModelResponse:
-        usage = step.usage
-        if usage == Usage():
-            usage = self._default_usage if self._default_usage is not None else Usage(requests=1)
-        return ModelResponse(
-            output=list(step.output),
-            usage=replace(usage, request_usage_entries=list(usage.request_usage_entries)),
-            response_id=step.response_id or f"resp_scripted_{number}",
-            request_id=step.request_id,
-            raw_usage=step.raw_usage,
-        )
-
     async def _next_step(self, call: ModelCall, call_index: int) -> ModelStep:
         if not self._steps:
+            mode = "streaming" if call.streamed else "non-streaming"
             raise UnexpectedModelCall(
-                f"Unexpected model call #{call_index + 1}: no scripted steps remain.",
+                f"Unexpected {mode} model call #{call_index + 1}: no scripted steps remain.",
                 call=call,
                 call_index=call_index,
             )
@@ -356,67 +292,77 @@ class ScriptedModel(Model):
             result = step.responder(call)
             if inspect.isawaitable(result):
                 result = await result
-            step = _coerce_step(result, 0)
+            step = coerce_step(result, 0)
+        if step.usage == Usage():
+            usage = self._default_usage if self._default_usage is not None else Usage(requests=1)
+            step = replace(step, usage=copy.deepcopy(usage))
         return step
 
 
-def _coerce_step(step: Any, index: int) -> ModelStep:
-    if isinstance(step, ModelStep):
-        return step
-    if isinstance(step, ModelResponse):
-        return ModelStep(
-            output=step.output,
-            usage=step.usage,
-            response_id=step.response_id,
-            request_id=step.request_id,
-        )
-    if isinstance(step, Exception):
-        return ModelStep(error=step)
-    if isinstance(step, str):
-        return ModelStep(output=[assistant_message(step)])
-    if isinstance(step, Mapping):
-        unknown = sorted(set(step) - _STEP_FIELDS)
-        if unknown:
-            raise InvalidModelStep(
-                f"Step {index} has unsupported fields {unknown}; a dict step takes the fields "
-                f"of ModelStep: {sorted(_STEP_FIELDS)}. To reply with one output item, "
-                "wrap it in a list.",
-                input_index=index,
-            )
-        return ModelStep(**step)
-    if isinstance(step, Sequence) and all(_is_item(item) for item in step):
-        return ModelStep(output=list(step))
-    raise InvalidModelStep(
-        f"Step {index} is a {type(step).__name__}; expected a ModelStep, a dict of its fields, "
-        "a ModelResponse, a list of output items, an exception or a string.",
-        input_index=index,
+def _response(step: ModelStep, settings: ModelSettings) -> ModelResponse:
+    """The step's reply, in fresh objects (the step may be replayed by a retry)."""
+    return ModelResponse(
+        output=[_reply_item(item) for item in step.output],
+        usage=copy.deepcopy(step.usage),
+        response_id=step.response_id,
+        request_id=step.request_id,
+        raw_usage=copy.deepcopy(step.raw_usage) if settings.preserve_raw_usage is True else None,
     )
 
 
-def _is_item(value: Any) -> bool:
-    return isinstance(value, Mapping) or callable(getattr(value, "model_dump", None))
+def _reply_item(item: dict[str, Any]) -> dict[str, Any]:
+    """A fresh copy of an output item; an `apply_patch_call` is checked as a model's would be
+    (the reference SDK's checks: a call id, an item id when given, a valid status)."""
+    item = copy.deepcopy(item)
+    if item.get("type") != "apply_patch_call":
+        return item
+    call_id = item.get("call_id")
+    if not isinstance(call_id, str) or not call_id:
+        raise ModelBehaviorError(
+            "Tool invocations require a non-empty string call ID before execution."
+        )
+    item_id = item.setdefault("id", call_id)
+    if not isinstance(item_id, str) or not item_id:
+        raise ModelBehaviorError(
+            "Apply-patch tool calls require a non-empty string item ID when provided."
+        )
+    item.setdefault("status", "completed")
+    from openai.types.responses import ResponseApplyPatchToolCall  # (pydantic's ValidationError)
+
+    ResponseApplyPatchToolCall.model_validate(item)
+    return item
 
 
-def _as_json(value: Any) -> dict[str, Any]:
-    """An item or event as a plain dict (the openai SDK's pydantic objects are dumped)."""
-    if isinstance(value, Mapping):
-        return dict(value)
-    dump = getattr(value, "model_dump", None)
-    if callable(dump):
-        data: dict[str, Any] = dump(exclude_none=True, mode="json")
-        return data
-    raise InvalidModelStep(f"{value!r} is not an output item (a dict)", input_index=0)
+async def _factory_events(stream: AsyncIterator[Any]) -> AsyncGenerator[dict[str, Any], None]:
+    """The events of a step's stream factory as dicts; the stream is closed when this one ends,
+    is closed or is cancelled (a failing close does not hide the error that ended it)."""
+    try:
+        async for event in stream:
+            yield as_json(event)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await _aclose(stream)
+        raise
+    await _aclose(stream)
 
 
-def assistant_message(text: str, *, item_id: str = "scripted-message") -> TResponseOutputItem:
-    """An assistant message output item with `text`."""
-    return {
-        "type": "message",
-        "id": item_id,
-        "role": "assistant",
-        "status": "completed",
-        "content": [{"type": "output_text", "text": text, "annotations": []}],
-    }
+async def _aclose(stream: AsyncIterator[Any]) -> None:
+    aclose = getattr(stream, "aclose", None)
+    if aclose is not None:
+        with anyio.CancelScope(shield=True):
+            await aclose()
+
+
+def _snapshot(call: ModelCall) -> ModelCall:
+    """A copy of `call` whose input, settings and lists can be changed without effect."""
+    return replace(
+        call,
+        input=copy.deepcopy(call.input),
+        model_settings=copy.deepcopy(call.model_settings),
+        tools=list(call.tools),
+        handoffs=list(call.handoffs),
+        prompt=copy.deepcopy(call.prompt),
+    )
 
 
 def function_call(
