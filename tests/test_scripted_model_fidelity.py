@@ -269,7 +269,7 @@ def test_an_exact_event_list_is_frozen() -> None:
     [
         ({"call_id": ""}, "non-empty string call ID"),
         ({"id": 123}, "non-empty string item ID"),
-        ({"status": "invalid"}, "status"),
+        ({"status": "invalid"}, "in_progress"),
     ],
 )
 async def test_apply_patch_calls_are_checked_as_the_reference_does(change: Any, match: str) -> None:
