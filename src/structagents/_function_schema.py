@@ -8,12 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, get_args, get_origin, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, PydanticUserError, create_model
 from pydantic.fields import FieldInfo
 
 from ._docstring import parse_docstring
 from ._run_context import RunContextWrapper
 from ._strict_schema import ensure_strict_json_schema
+from ._tool_signature import signature_error
 from .exceptions import UserError
 
 __all__ = ["FuncSchema", "function_schema"]
@@ -71,7 +72,10 @@ def function_schema(
     try:
         hints = get_type_hints(target, include_extras=True)
     except Exception as exc:
-        raise UserError(f"Cannot read the type hints of tool {name!r}: {exc}") from exc
+        raise UserError(
+            f"Cannot read the type hints of tool {name!r}: {exc}. Every type its annotations "
+            "name must be importable where the function is defined."
+        ) from exc
 
     params = list(signature.parameters.values())
     takes_context = bool(params) and _is_context_type(hints.get(params[0].name))
@@ -97,10 +101,13 @@ def function_schema(
             default = ... if param.default is param.empty else param.default
         fields[param.name] = (annotation, _field(annotation, default, description))
 
-    model = create_model(f"{name}_args", __config__=config, **fields)
-    json_schema = model.model_json_schema()
-    if strict_json_schema:
-        json_schema = ensure_strict_json_schema(json_schema)
+    try:
+        model = create_model(f"{name}_args", __config__=config, **fields)
+        json_schema = model.model_json_schema()
+        if strict_json_schema:
+            json_schema = ensure_strict_json_schema(json_schema)
+    except (PydanticUserError, UserError, TypeError) as exc:  # TypeError: model_config=...
+        raise signature_error(name, fields, strict_json_schema, exc) from exc
     return FuncSchema(
         name=name,
         description=description_override or (doc.description if doc else None),

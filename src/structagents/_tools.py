@@ -16,6 +16,7 @@ from ._function_schema import function_schema
 from ._run_context import RunContextWrapper, ToolContext
 from ._strict_schema import ensure_strict_json_schema
 from ._tool_invoker import FunctionInvoker, report_tool_error
+from ._tool_signature import check_tool_name
 from .exceptions import UserError, UserTypeError, UserValueError
 
 if TYPE_CHECKING:
@@ -301,6 +302,7 @@ def function_tool(
             use_docstring_info=use_docstring_info,
             strict_json_schema=strict_mode,
         )
+        check_tool_name(schema.name, fn)
         _check_timeout(schema.name, timeout, timeout_behavior)
         on_invoke_tool = FunctionInvoker(fn, schema, failure_error_function)
 

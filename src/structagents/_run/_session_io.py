@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 from typing import Any
 
 import anyio
@@ -20,6 +21,8 @@ from ..sessions.openai_compaction import (
 from ._env import RunEnv
 
 __all__ = ["compact_session", "load_session_history", "save_turn"]
+
+logger = logging.getLogger("structagents")
 
 
 async def load_session_history(env: RunEnv, state: RunState) -> None:
@@ -44,6 +47,16 @@ async def load_session_history(env: RunEnv, state: RunState) -> None:
     callback = env.config.session_input_callback
     combined: list[TResponseInputItem]
     if callback is None:
+        repeated = 0 if isinstance(state.original_input, str) else _repeated(new_input, history)
+        if repeated:
+            logger.warning(
+                "The input of this run repeats %d of the %d items session %r already holds, so "
+                "the model sees them twice. Pass only the new items (the session adds its "
+                "history), or set RunConfig.session_input_callback to combine them yourself.",
+                repeated,
+                len(history),
+                str(session.session_id),
+            )
         combined = [*history, *new_input]
     else:
         result = callback(history, new_input)
@@ -105,3 +118,24 @@ def _without_cut_turns(history: list[TResponseInputItem]) -> list[TResponseInput
     return [
         item for item in history if item.get("type") not in _ANSWERS or item.get("call_id") in calls
     ]
+
+
+def _repeated(new_input: list[TResponseInputItem], history: list[TResponseInputItem]) -> int:
+    """How many of the session's items `new_input` repeats: the length of the copy of the
+    history's start found in it (counted when at least two items, or all of a one-item
+    history, match), else 0. The sign of passing `result.to_input_list()` to a run that also
+    has the session. Checked once per run; items are compared only after a first match."""
+    if not history:
+        return 0
+    first, needed = history[0], min(2, len(history))
+    for start, item in enumerate(new_input):
+        if item != first:
+            continue
+        count = 1
+        for old, new in zip(history[1:], new_input[start + 1 :], strict=False):
+            if old != new:
+                break
+            count += 1
+        if count >= needed:
+            return count
+    return 0

@@ -93,7 +93,7 @@ class OpenAIModelBase(Model, abc.ABC):
             previous_response_id=previous_response_id, conversation_id=conversation_id,
             prompt=prompt, stream=False,
         )  # fmt: skip
-        with mapped_errors():
+        with mapped_errors(self.client):
             raw = await self.client.post(
                 self.path, body=body, cast_to=bytes, options=extra_options(model_settings)
             )

@@ -9,19 +9,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-from collections.abc import AsyncGenerator, AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import anyio
 
-from ..exceptions import (
-    ModelConnectionError,
-    ModelProviderError,
-    ModelRateLimitError,
-    UserError,
-)
+from ..exceptions import UserError
 from ..tracing._export_key import set_tracing_export_api_key
+from ._openai_errors import ClientOrigin, mapped_errors, remember_origin
 from ._sse import sse_data
 
 if TYPE_CHECKING:
@@ -129,37 +124,32 @@ def create_client(
         else timeout
     )
     try:
-        return AsyncOpenAI(**options)
+        client = AsyncOpenAI(**options)
     except OpenAIError as exc:
         raise UserError(
             "No OpenAI API key: set OPENAI_API_KEY, call set_default_openai_key(), or pass "
             "api_key= / openai_client= to OpenAIProvider (for a local OpenAI-compatible "
             "server, any non-empty key works)."
         ) from exc
+    remember_origin(client, _origin_of(api_key, base_url))
+    return client
 
 
-@contextmanager
-def mapped_errors() -> Iterator[None]:
-    """Re-raise the `openai` SDK's errors as our `ModelProviderError` family (`from` them)."""
-    import openai
-
-    try:
-        yield
-    except openai.APIStatusError as exc:
-        kind = ModelRateLimitError if exc.status_code == 429 else ModelProviderError
-        raise kind(
-            f"{type(exc).__name__} ({exc.status_code}): {exc.message}",
-            status_code=exc.status_code,
-            request_id=exc.request_id,
-            code=exc.code,
-            body=exc.body,
-        ) from exc
-    except openai.APIConnectionError as exc:
-        raise ModelConnectionError(f"{type(exc).__name__}: {exc}") from exc
-    except openai.APIError as exc:
-        raise ModelProviderError(
-            f"{type(exc).__name__}: {exc.message}", code=exc.code, body=exc.body
-        ) from exc
+def _origin_of(api_key: str | None, base_url: str | None) -> ClientOrigin:
+    """Where `create_client`'s key and base URL come from (the order it reads them in)."""
+    if api_key:
+        key_source = "the api_key argument"
+    elif _defaults["key"]:
+        key_source = "set_default_openai_key()"
+    else:
+        key_source = "the OPENAI_API_KEY environment variable"
+    if base_url:
+        url_source = "set by the base_url argument"
+    elif os.environ.get("OPENAI_BASE_URL"):
+        url_source = "set by the OPENAI_BASE_URL environment variable"
+    else:
+        url_source = "the default (OPENAI_BASE_URL is not set)"
+    return ClientOrigin(key_source, url_source)
 
 
 async def stream_events(
@@ -170,7 +160,7 @@ async def stream_events(
     The HTTP response and the SDK's event readers are closed however the iteration ends,
     even when it is cancelled (bounded, so closing cannot hang).
     """
-    with mapped_errors():
+    with mapped_errors(client):
         stream = await client.post(
             path,
             body=body,
@@ -180,7 +170,7 @@ async def stream_events(
             stream_cls=_json_event_stream(),
         )
     try:
-        with mapped_errors():
+        with mapped_errors(client):
             while True:
                 try:
                     event = await stream.__anext__()

@@ -37,7 +37,7 @@ class OpenAIEndpoint:
         """The JSON reply of `method path`; HTTP errors raise `ModelProviderError` & co."""
         options: Any = {"params": params} if params else {}
         client = self.client
-        with mapped_errors():
+        with mapped_errors(client):
             if method == "GET":
                 return await client.get(path, cast_to=object, options=options)
             if method == "DELETE":
