@@ -71,6 +71,7 @@ def test_core_names_match_the_reference_sdk() -> None:
         "RunOptions",
         "set_default_agent_runner",
         "get_default_agent_runner",
+        "AgentHookContext",
     }
     assert expected <= set(structagents.__all__)
 

@@ -56,7 +56,7 @@ async def run(output_type: Any, *steps: Any) -> tuple[Any, ScriptedModel]:
 def sent_schema(model: ScriptedModel, call_index: int = 0) -> AgentOutputSchema:
     """The output schema the run sent with one model call."""
     schema = model.calls[call_index].output_schema
-    assert schema is not None
+    assert isinstance(schema, AgentOutputSchema)
     return schema
 
 

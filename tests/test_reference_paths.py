@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import importlib
 import json
+import subprocess
+import sys
 import types
 from typing import Any
 
@@ -26,16 +28,16 @@ REFERENCE_IMPORTS = {
     "memory": ["SessionSettings", "Session", "SQLiteSession"],
     "exceptions": ["UserError", "ModelBehaviorError", "AgentsException", "MaxTurnsExceeded",
                    "InputGuardrailTripwireTriggered", "ModelTimeoutError", "ToolTimeoutError"],
-    "run_context": ["RunContextWrapper"],
+    "run_context": ["RunContextWrapper", "AgentHookContext"],
     "tool_context": ["ToolContext"],
     "model_settings": ["ModelSettings"],
     "usage": ["Usage", "RequestUsage", "InputTokensDetails"],
     "agent": ["Agent", "ToolsToFinalOutputResult", "StopAtTools"],
-    "lifecycle": ["RunHooks", "AgentHooks"],
+    "lifecycle": ["RunHooks", "AgentHooks", "AgentHookContext"],
     "models.interface": ["ModelTracing", "Model", "ModelProvider"],
     "guardrail": ["GuardrailFunctionOutput", "OutputGuardrail", "InputGuardrail",
                   "input_guardrail", "output_guardrail", "InputGuardrailResult"],
-    "result": ["RunResultStreaming", "RunResult"],
+    "result": ["RunResultStreaming", "RunResult", "ToInputListMode"],
     "stream_events": ["RunItemStreamEvent", "RawResponsesStreamEvent", "StreamEvent",
                       "AgentUpdatedStreamEvent"],
     "handoffs": ["Handoff", "handoff", "HandoffInputData", "nest_handoff_history"],
@@ -45,6 +47,25 @@ REFERENCE_IMPORTS = {
     "extensions.handoff_filters": ["remove_all_tools", "nest_handoff_history"],
     "tool": ["function_tool", "FunctionTool", "Tool"],
     "run_error_handlers": ["RunErrorHandlers"],
+    "run_state": ["RunState"],
+    "decorators": ["function_tool", "tool", "input_guardrail", "output_guardrail",
+                   "tool_input_guardrail", "tool_output_guardrail"],
+    "memory.session": ["Session", "SessionABC"],
+    "memory.session_settings": ["SessionSettings"],
+    "memory.sqlite_session": ["SQLiteSession"],
+    "memory.openai_conversations_session": ["OpenAIConversationsSession"],
+    "memory.openai_responses_compaction_session": ["OpenAIResponsesCompactionSession"],
+    "memory.util": ["SessionInputCallback"],
+    "models.openai_chatcompletions": ["OpenAIChatCompletionsModel"],
+    "models.openai_responses": ["OpenAIResponsesModel"],
+    "models.openai_provider": ["OpenAIProvider"],
+    "models.multi_provider": ["MultiProvider", "MultiProviderMap"],
+    "mcp.server": ["MCPServerStdio", "MCPServerSse", "MCPServerStreamableHttp", "MCPServer"],
+    "mcp.util": ["MCPUtil", "ToolFilterContext", "create_static_tool_filter"],
+    "extensions.memory": ["SQLAlchemySession", "RedisSession"],
+    "extensions.memory.sqlalchemy_session": ["SQLAlchemySession"],
+    "extensions.memory.redis_session": ["RedisSession"],
+    "tool_guardrails": ["tool_input_guardrail", "ToolGuardrailFunctionOutput"],
 }  # fmt: skip
 
 
@@ -53,11 +74,33 @@ def test_reference_module_paths_import_the_same_objects(path: str) -> None:
     module = importlib.import_module(f"structagents.{path}")
     for name in REFERENCE_IMPORTS[path]:
         assert hasattr(module, name), f"structagents.{path}.{name}"
+    # The same objects as where we export them (the top level, or `structagents.mcp`):
+    home = importlib.import_module("structagents.mcp") if path.startswith("mcp.") else structagents
     for name in getattr(module, "__all__", ()):
         value = getattr(module, name)
-        top = getattr(structagents, name, None)
+        top = getattr(home, name, None)
         if top is not None and not isinstance(top, types.ModuleType):
             assert value is top, f"structagents.{path}.{name}"
+
+
+def test_database_session_paths_do_not_import_their_drivers() -> None:
+    code = (
+        "import sys, structagents.extensions.memory; "
+        "assert not {'sqlalchemy', 'redis'} & set(sys.modules), sorted(sys.modules)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_decorators_tool_is_function_tool() -> None:
+    from structagents.decorators import tool
+
+    @tool
+    def shout(text: str) -> str:
+        """Shout it."""
+        return text.upper()
+
+    assert isinstance(shout, structagents.FunctionTool)
+    assert shout.name == "shout"
 
 
 def test_output_schema_base_and_strictness() -> None:

@@ -34,6 +34,7 @@ from structagents import (
     OpenAIResponsesModel,
     RawResponsesStreamEvent,
     ReasoningItem,
+    RunItemStreamEvent,
     Runner,
     ToolCallItem,
     ToolCallOutputItem,
@@ -100,6 +101,34 @@ async def test_reference_streaming_idioms_over_http() -> None:
     assert isinstance(completed[0][0], ResponseFunctionToolCall)
     assert isinstance(completed[1][0], ResponseOutputMessage)
     assert result.final_output == JOKES
+
+
+async def test_the_seeds_streaming_and_item_idioms_inside_async_with(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The seeds' examples (000: print every event, then the final output; 002: the message
+    text of each message item), unchanged inside `async with`. Seed 002 writes
+    `event.item.content[0].text`, which neither SDK has: the reference's item keeps it on
+    `raw_item`, as here."""
+    my_agent = joker(ScriptedModel([[function_call("how_many_jokes", {}, call_id="c1")], JOKES]))
+    async with Runner.run_streamed(my_agent, input="Hello, agent!") as streamed_result:
+        async for event in streamed_result.stream_events():
+            print(event)
+    print(streamed_result.final_output)
+    printed = capsys.readouterr().out
+    assert "ResponseTextDeltaEvent(" in printed
+    assert "RunItemStreamEvent(name='tool_called'" in printed
+    assert printed.endswith(f"{JOKES}\n")
+
+    agent = joker(ScriptedModel([[function_call("how_many_jokes", {}, call_id="c1")], JOKES]))
+    async with Runner.run_streamed(agent, "Hello") as result:
+        async for event in result.stream_events():
+            if isinstance(event, RunItemStreamEvent):
+                if isinstance(event.item, MessageOutputItem):
+                    print(event.item.raw_item.content[0].text)
+                elif isinstance(event.item, ToolCallItem):
+                    print(event.item.raw_item.name, event.item.raw_item.arguments)
+    assert capsys.readouterr().out == f"how_many_jokes {{}}\n{JOKES}\n"
 
 
 async def test_stream_event_data_is_typed_and_data_dict_is_the_json() -> None:

@@ -94,6 +94,7 @@ from ._retry import RetryDecision as RetryDecision
 from ._retry import RetryPolicy as RetryPolicy
 from ._retry import RetryPolicyContext as RetryPolicyContext
 from ._retry import retry_policies as retry_policies
+from ._run_context import AgentHookContext as AgentHookContext
 from ._run_context import RunContextWrapper as RunContextWrapper
 from ._run_context import ToolContext as ToolContext
 from ._run_options import RunOptions as RunOptions
@@ -244,6 +245,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Agent",
     "MCPConfig",
+    "AgentHookContext",
     "AgentHooks",
     "AgentOutputSchema",
     "AgentOutputSchemaBase",

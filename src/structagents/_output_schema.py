@@ -8,11 +8,18 @@ import inspect
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import to_json
 
 from ._strict_schema import ensure_strict_json_schema
 from .exceptions import ModelBehaviorError, UserError
 
-__all__ = ["AgentOutputSchema", "check_output_type", "output_schema_for"]
+__all__ = [
+    "AgentOutputSchema",
+    "AgentOutputSchemaBase",
+    "check_output_type",
+    "dump_output_json",
+    "output_schema_for",
+]
 
 _WRAPPER_KEY = "response"
 _WRAPPER_ADAPTER: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
@@ -125,10 +132,11 @@ class AgentOutputSchema(AgentOutputSchemaBase):
             ) from exc
 
 
-def output_schema_for(output_type: Any) -> AgentOutputSchema | None:
+def output_schema_for(output_type: Any) -> AgentOutputSchemaBase | None:
     """The (cached) schema for an agent's `output_type`; `None` for plain text.
 
-    `output_type` may itself be an `AgentOutputSchema`, e.g. to turn strict mode off.
+    `output_type` may itself be an `AgentOutputSchemaBase` instance: an `AgentOutputSchema`
+    (e.g. to turn strict mode off) or your own subclass, used as it is.
     """
     try:
         hash(output_type)
@@ -137,29 +145,38 @@ def output_schema_for(output_type: Any) -> AgentOutputSchema | None:
     return _cached_schema_for(output_type)
 
 
+def dump_output_json(schema: AgentOutputSchemaBase, value: Any) -> str:
+    """`value` as the JSON text a model would answer with for `schema` (an `AgentOutputSchema`
+    validates and wraps it; a custom schema gets plain JSON of the value)."""
+    if isinstance(schema, AgentOutputSchema):
+        return schema.dump_json(value)
+    return to_json(value).decode()
+
+
 def check_output_type(output_type: Any) -> None:
     """Raise `UserError` unless `output_type` is None, a type (`list[int]`, `int | None`,
-    a pydantic model...) or an `AgentOutputSchema`."""
-    if output_type is None or isinstance(output_type, type | AgentOutputSchema):
+    a pydantic model...) or an `AgentOutputSchemaBase` instance."""
+    if output_type is None or isinstance(output_type, type | AgentOutputSchemaBase):
         return
     if get_origin(output_type) is not None:
         return
     raise UserError(
         f"output_type must be a type (str, int, list[int], a pydantic model, a TypedDict, "
-        f"a dataclass, X | None...), an AgentOutputSchema or None, not {output_type!r} "
-        f"({type(output_type).__name__}). For a list of ints write list[int], not [int]."
+        f"a dataclass, X | None...), an AgentOutputSchemaBase instance or None, not "
+        f"{output_type!r} ({type(output_type).__name__}). "
+        "For a list of ints write list[int], not [int]."
     )
 
 
 @functools.lru_cache(maxsize=512)
-def _cached_schema_for(output_type: Any) -> AgentOutputSchema | None:
+def _cached_schema_for(output_type: Any) -> AgentOutputSchemaBase | None:
     return _schema_for(output_type)
 
 
-def _schema_for(output_type: Any) -> AgentOutputSchema | None:
+def _schema_for(output_type: Any) -> AgentOutputSchemaBase | None:
     schema = (
         output_type
-        if isinstance(output_type, AgentOutputSchema)
+        if isinstance(output_type, AgentOutputSchemaBase)
         else AgentOutputSchema(output_type)
     )
     return None if schema.is_plain_text() else schema

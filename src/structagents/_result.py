@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from ._items import ItemHelpers, RunItem, ToolApprovalItem, TResponseInputItem
 from ._run_context import RunContextWrapper
 from ._usage import Usage
-from .exceptions import UserError
+from .exceptions import UserError, UserValueError
 
 if TYPE_CHECKING:
     from ._agent import Agent
@@ -18,9 +18,21 @@ if TYPE_CHECKING:
     from .models.interface import ModelResponse
     from .tracing.traces import Trace
 
-__all__ = ["RunResult"]
+__all__ = ["RunResult", "ToInputListMode", "input_item_of"]
 
 T = TypeVar("T")
+
+ToInputListMode = Literal["preserve_all", "normalized"]
+"""`to_input_list(mode=...)`: every item the run produced, or the model's continuation input."""
+
+
+def input_item_of(item: RunItem, *, omit_reasoning_ids: bool) -> TResponseInputItem:
+    """`item` as model input, without a reasoning item's id when the run omits them
+    (`RunConfig.reasoning_item_id_policy="omit"`)."""
+    input_item = item.to_input_item()
+    if omit_reasoning_ids and input_item.get("type") == "reasoning":
+        input_item = {k: v for k, v in input_item.items() if k != "id"}
+    return input_item
 
 
 @dataclass(eq=False)
@@ -47,6 +59,9 @@ class RunResult:
     """The trace the run recorded into (`trace.trace_id`), or None when tracing was off."""
     interruptions: list[ToolApprovalItem] = field(default_factory=list)
     _state: RunState | None = field(default=None, repr=False)
+    _model_input: list[TResponseInputItem] | None = field(default=None, repr=False)
+    """The continuation input, when a handoff filter made it differ from the items."""
+    _omit_reasoning_ids: bool = field(default=False, repr=False)
 
     def to_state(self) -> RunState:
         """The run's `RunState`, to approve or reject `interruptions` and resume it with
@@ -73,11 +88,23 @@ class RunResult:
             )
         return self.final_output  # type: ignore[no-any-return]
 
-    def to_input_list(self) -> list[TResponseInputItem]:
-        """The original input plus every new item, as input for a follow-up run."""
+    def to_input_list(self, *, mode: ToInputListMode = "preserve_all") -> list[TResponseInputItem]:
+        """The run as input for a follow-up run.
+
+        `"preserve_all"` (the default): the original input plus every new item, whatever
+        filters showed the model. `"normalized"`: what the model would be sent to continue;
+        the same, unless a handoff's input filter (or nested history) rewrote the history.
+        """
+        if mode == "normalized":
+            if self._model_input is not None:
+                return list(self._model_input)
+        elif mode != "preserve_all":
+            raise UserValueError(
+                f"Unsupported to_input_list mode {mode!r}: use 'preserve_all' or 'normalized'."
+            )
         items = ItemHelpers.input_to_new_input_list(self.input)
         items.extend(
-            item.to_input_item()
+            input_item_of(item, omit_reasoning_ids=self._omit_reasoning_ids)
             for item in self.new_items
             if not isinstance(item, ToolApprovalItem)
         )

@@ -14,9 +14,9 @@ from .exceptions import UserError
 if TYPE_CHECKING:
     from ._agent import Agent
     from ._config import RunConfig
-    from ._items import ToolApprovalItem
+    from ._items import ToolApprovalItem, TResponseInputItem
 
-__all__ = ["ApprovalRecord", "RunContextWrapper", "TContext", "ToolContext"]
+__all__ = ["AgentHookContext", "ApprovalRecord", "RunContextWrapper", "TContext", "ToolContext"]
 
 TContext = TypeVar("TContext", default=Any)
 
@@ -41,6 +41,8 @@ class RunContextWrapper(Generic[TContext]):
 
     context: TContext
     usage: Usage = field(default_factory=Usage)
+    turn_input: list[TResponseInputItem] = field(default_factory=list, kw_only=True)
+    """The run's input items (a string input as one user message), set when the run starts."""
     _approvals: dict[str, ApprovalRecord] = field(default_factory=dict, init=False, repr=False)
     _pending_approvals: dict[str, ToolApprovalItem] | None = field(
         default=None, init=False, repr=False
@@ -125,6 +127,11 @@ class RunContextWrapper(Generic[TContext]):
         return name, call_id
 
 
+AgentHookContext = RunContextWrapper
+"""The reference SDK's name for the context agent hooks receive (`on_start`, `on_end`): here
+it is the run's `RunContextWrapper` itself (with `turn_input`), so annotations port as they are."""
+
+
 @dataclass(eq=False)
 class ToolContext(RunContextWrapper[TContext]):
     """The context a tool receives: the run context plus which call this is."""
@@ -187,4 +194,5 @@ class ToolContext(RunContextWrapper[TContext]):
             run_config,
         )
         tool_ctx._approvals = run_context._approvals
+        tool_ctx.turn_input = run_context.turn_input
         return tool_ctx

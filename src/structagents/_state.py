@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 from typing_extensions import Self
 
 from ._items import InputItem, ItemHelpers, RunItem, ToolApprovalItem, TResponseInputItem
-from ._result import RunResult
+from ._result import RunResult, ToInputListMode, input_item_of
 from ._run_context import RunContextWrapper
-from .exceptions import RunErrorDetails, UserError
+from .exceptions import RunErrorDetails, UserError, UserValueError
 
 if TYPE_CHECKING:
     from ._agent import Agent
@@ -284,10 +284,7 @@ class RunState:
         """Record items the run produced, in order."""
         for item in items:
             self.generated_items.append(item)
-            input_item = item.to_input_item()
-            if self.omit_reasoning_ids and input_item.get("type") == "reasoning":
-                input_item = {k: v for k, v in input_item.items() if k != "id"}
-            self.history.append(input_item)
+            self.history.append(input_item_of(item, omit_reasoning_ids=self.omit_reasoning_ids))
 
     @property
     def server_manages_conversation(self) -> bool:
@@ -319,10 +316,23 @@ class RunState:
         self.history_base = len(history)
         self.items_base = len(self.generated_items)
 
-    def to_input_list(self) -> list[TResponseInputItem]:
-        """The original input plus every generated item (whatever filters showed the model)."""
+    def to_input_list(self, *, mode: ToInputListMode = "preserve_all") -> list[TResponseInputItem]:
+        """The run as input for a follow-up run.
+
+        `"preserve_all"`: the original input plus every generated item, whatever filters
+        showed the model. `"normalized"`: what the model would be sent to continue, i.e. the
+        same unless a handoff filter (or nested history) rewrote the history.
+        """
+        if mode == "normalized":
+            if self.items_base:
+                return list(self.history)
+        elif mode != "preserve_all":
+            raise UserValueError(
+                f"Unsupported to_input_list mode {mode!r}: use 'preserve_all' or 'normalized'."
+            )
         items = ItemHelpers.input_to_new_input_list(self.original_input)
-        items.extend(item.to_input_item() for item in self.generated_items)
+        omit = self.omit_reasoning_ids
+        items.extend(input_item_of(item, omit_reasoning_ids=omit) for item in self.generated_items)
         return items
 
     def to_result(self, final_output: Any) -> RunResult:
@@ -341,6 +351,8 @@ class RunState:
             tool_output_guardrail_results=list(self.tool_output_guardrail_results),
             interruptions=interruptions,
             _state=self,
+            _model_input=list(self.history) if self.items_base else None,
+            _omit_reasoning_ids=self.omit_reasoning_ids,
         )
 
     def error_details(self) -> RunErrorDetails:

@@ -18,7 +18,7 @@ from ._events import StreamEvent
 from ._guardrails import InputGuardrailResult, OutputGuardrailResult
 from ._hooks import RunHooks
 from ._items import RunItem, ToolApprovalItem, TResponseInputItem
-from ._result import RunResult
+from ._result import RunResult, ToInputListMode
 from ._run._start import prepare_run
 from ._run._stream import RunOutcome, stream_run
 from ._run_context import RunContextWrapper, TContext
@@ -228,9 +228,9 @@ class RunResultStreaming:
     def usage(self) -> Usage:
         return self._state.context_wrapper.usage
 
-    def to_input_list(self) -> list[TResponseInputItem]:
-        """The original input plus the items produced so far."""
-        return self._state.to_input_list()
+    def to_input_list(self, *, mode: ToInputListMode = "preserve_all") -> list[TResponseInputItem]:
+        """The original input plus the items produced so far (see `RunResult.to_input_list`)."""
+        return self._state.to_input_list(mode=mode)
 
     def _entered(self) -> tuple[MemoryObjectReceiveStream[StreamEvent], RunOutcome]:
         if self._receive is None or self._outcome is None:

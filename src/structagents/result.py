@@ -11,6 +11,7 @@ from ._items import ToolCallOutputItem as ToolCallOutputItem
 from ._items import TResponseInputItem as TResponseInputItem
 from ._output_schema import AgentOutputSchemaBase as AgentOutputSchemaBase
 from ._result import RunResult as RunResult
+from ._result import ToInputListMode as ToInputListMode
 from ._run_context import RunContextWrapper as RunContextWrapper
 from ._state import RunState as RunState
 from ._streaming import RunResultStreaming as RunResultStreaming
@@ -41,6 +42,7 @@ __all__ = [
     "RunState",
     "StreamEvent",
     "TResponseInputItem",
+    "ToInputListMode",
     "ToolApprovalItem",
     "ToolCallOutputItem",
     "ToolInputGuardrailResult",

@@ -12,7 +12,7 @@ from pydantic_core import PydanticSerializationError
 from .._agent import Agent
 from .._error_handlers import RunErrorData, RunErrorHandlerInput, RunErrorHandlerResult
 from .._items import ItemHelpers, MessageOutputItem, TResponseOutputItem
-from .._output_schema import output_schema_for
+from .._output_schema import dump_output_json, output_schema_for
 from .._state import RunState
 from ..exceptions import MaxTurnsExceeded, ModelBehaviorError, ModelRefusalError, UserError
 from ._env import RunEnv
@@ -107,7 +107,7 @@ def _checked_output(agent: Agent[Any], value: Any) -> tuple[Any, str]:
     if schema is None:
         return value, str(value)
     try:
-        text = schema.dump_json(value)
+        text = dump_output_json(schema, value)
         return schema.validate_json(text), text
     except (ModelBehaviorError, ValidationError, PydanticSerializationError) as exc:
         raise UserError(

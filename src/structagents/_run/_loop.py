@@ -6,7 +6,7 @@ from functools import partial
 from typing import Any
 
 from .._agent import Agent
-from .._items import RunItem
+from .._items import ItemHelpers, RunItem
 from .._result import RunResult
 from .._state import PendingTurn, RunState
 from .._tool_names import resolve_tool_name_collisions
@@ -39,6 +39,7 @@ async def run_loop(env: RunEnv, state: RunState) -> RunResult:
     ctx = state.context_wrapper
     events = env.events
     state.omit_reasoning_ids = env.config.reasoning_item_id_policy == "omit"
+    ctx.turn_input = ItemHelpers.input_to_new_input_list(state.original_input)
     if state.current_turn == 0:
         await load_session_history(env, state)
         if state.omit_reasoning_ids:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from .._handoffs import Handoff
     from .._items import TResponseInputItem
-    from .._output_schema import AgentOutputSchema
+    from .._output_schema import AgentOutputSchemaBase
     from .._retry import ModelRetryAdvice, ModelRetryAdviceRequest
     from .._tools import Tool
     from .settings import ModelSettings
@@ -54,7 +54,7 @@ class OpenAIModelBase(Model, abc.ABC):
         input: str | list[TResponseInputItem],
         settings: ModelSettings,
         tools: list[Tool],
-        output_schema: AgentOutputSchema | None,
+        output_schema: AgentOutputSchemaBase | None,
         handoffs: list[Handoff[Any]],
         *,
         previous_response_id: str | None,
@@ -80,7 +80,7 @@ class OpenAIModelBase(Model, abc.ABC):
         input: str | list[TResponseInputItem],
         model_settings: ModelSettings,
         tools: list[Tool],
-        output_schema: AgentOutputSchema | None,
+        output_schema: AgentOutputSchemaBase | None,
         handoffs: list[Handoff[Any]],
         tracing: ModelTracing,
         *,
@@ -110,7 +110,7 @@ class OpenAIModelBase(Model, abc.ABC):
         input: str | list[TResponseInputItem],
         model_settings: ModelSettings,
         tools: list[Tool],
-        output_schema: AgentOutputSchema | None,
+        output_schema: AgentOutputSchemaBase | None,
         handoffs: list[Handoff[Any]],
         tracing: ModelTracing,
         *,

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from openai import AsyncOpenAI
 
     from .._handoffs import Handoff
-    from .._output_schema import AgentOutputSchema
+    from .._output_schema import AgentOutputSchemaBase
     from .._tools import FunctionTool, Tool
     from .settings import ModelSettings
 
@@ -323,7 +323,7 @@ def handoff_schema_of(handoff: Handoff[Any]) -> tuple[str, str, dict[str, Any], 
     )
 
 
-def output_format(schema: AgentOutputSchema | None) -> dict[str, Any] | None:
+def output_format(schema: AgentOutputSchemaBase | None) -> dict[str, Any] | None:
     """The JSON-schema response format for a structured `output_type`, if any."""
     if schema is None or schema.is_plain_text():
         return None
@@ -331,5 +331,5 @@ def output_format(schema: AgentOutputSchema | None) -> dict[str, Any] | None:
         "type": "json_schema",
         "name": "final_output",
         "schema": schema.json_schema(),
-        "strict": schema.strict_json_schema,
+        "strict": schema.is_strict_json_schema(),
     }

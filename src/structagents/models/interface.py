@@ -13,7 +13,7 @@ from .._usage import Usage, usage_from_json, usage_to_json
 
 if TYPE_CHECKING:
     from .._items import TResponseInputItem
-    from .._output_schema import AgentOutputSchema
+    from .._output_schema import AgentOutputSchemaBase
     from .._retry import ModelRetryAdvice, ModelRetryAdviceRequest
     from .._tools import Tool
     from .settings import ModelSettings
@@ -98,7 +98,7 @@ class Model(abc.ABC):
         input: str | list[TResponseInputItem],
         model_settings: ModelSettings,
         tools: list[Tool],
-        output_schema: AgentOutputSchema | None,
+        output_schema: AgentOutputSchemaBase | None,
         handoffs: list[Any],
         tracing: ModelTracing,
         *,
@@ -114,7 +114,7 @@ class Model(abc.ABC):
         input: str | list[TResponseInputItem],
         model_settings: ModelSettings,
         tools: list[Tool],
-        output_schema: AgentOutputSchema | None,
+        output_schema: AgentOutputSchemaBase | None,
         handoffs: list[Any],
         tracing: ModelTracing,
         *,

@@ -27,7 +27,7 @@ from .interface import ModelResponse
 if TYPE_CHECKING:
     from .._handoffs import Handoff
     from .._items import TResponseInputItem
-    from .._output_schema import AgentOutputSchema
+    from .._output_schema import AgentOutputSchemaBase
     from .._tools import Tool
     from .settings import ModelSettings
 
@@ -69,7 +69,7 @@ class OpenAIChatCompletionsModel(OpenAIModelBase):
         input: str | list[TResponseInputItem],
         settings: ModelSettings,
         tools: list[Tool],
-        output_schema: AgentOutputSchema | None,
+        output_schema: AgentOutputSchemaBase | None,
         handoffs: list[Handoff[Any]],
         *,
         previous_response_id: str | None = None,

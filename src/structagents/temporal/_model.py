@@ -194,7 +194,7 @@ def _handoff_from_json(data: dict[str, Any]) -> Handoff[Any]:
 def _output_schema_to_json(schema: Any) -> dict[str, Any] | None:
     if schema is None or schema.is_plain_text():
         return None
-    return {"schema": schema.json_schema(), "strict": schema.strict_json_schema}
+    return {"schema": schema.json_schema(), "strict": schema.is_strict_json_schema()}
 
 
 def _output_schema_from_json(data: dict[str, Any] | None) -> Any:
@@ -217,10 +217,13 @@ class _OutputSchemaStandIn:
 
     def __init__(self, schema: dict[str, Any], strict: bool) -> None:
         self._schema = schema
-        self.strict_json_schema = strict
+        self._strict = strict
 
     def is_plain_text(self) -> bool:
         return False
+
+    def is_strict_json_schema(self) -> bool:
+        return self._strict
 
     def json_schema(self) -> dict[str, Any]:
         return self._schema

@@ -33,7 +33,7 @@ from ._response_events import response_stream_events
 
 if TYPE_CHECKING:
     from .._agent import Agent
-    from .._output_schema import AgentOutputSchema
+    from .._output_schema import AgentOutputSchemaBase
     from .._retry import ModelRetryAdvice, ModelRetryAdviceRequest
     from .._tools import Tool
     from ..models.settings import ModelSettings
@@ -79,7 +79,7 @@ class ModelCall:
     input: list[TResponseInputItem]
     model_settings: ModelSettings
     tools: list[Tool]
-    output_schema: AgentOutputSchema | None
+    output_schema: AgentOutputSchemaBase | None
     handoffs: list[Any]
     tracing: ModelTracing
     previous_response_id: str | None
@@ -168,7 +168,7 @@ class ScriptedModel(Model):
         input: str | list[TResponseInputItem],
         model_settings: ModelSettings,
         tools: list[Tool],
-        output_schema: AgentOutputSchema | None,
+        output_schema: AgentOutputSchemaBase | None,
         handoffs: list[Any],
         tracing: ModelTracing,
         *,
@@ -191,7 +191,7 @@ class ScriptedModel(Model):
         input: str | list[TResponseInputItem],
         model_settings: ModelSettings,
         tools: list[Tool],
-        output_schema: AgentOutputSchema | None,
+        output_schema: AgentOutputSchemaBase | None,
         handoffs: list[Any],
         tracing: ModelTracing,
         *,
@@ -233,7 +233,7 @@ class ScriptedModel(Model):
         input: str | list[TResponseInputItem],
         model_settings: ModelSettings,
         tools: list[Tool],
-        output_schema: AgentOutputSchema | None,
+        output_schema: AgentOutputSchemaBase | None,
         handoffs: list[Any],
         tracing: ModelTracing,
         previous_response_id: str | None,

@@ -19,7 +19,7 @@ from ...models.openai_chat import OpenAIChatCompletionsModel
 if TYPE_CHECKING:
     from ..._handoffs import Handoff
     from ..._items import TResponseInputItem
-    from ..._output_schema import AgentOutputSchema
+    from ..._output_schema import AgentOutputSchemaBase
     from ..._tools import Tool
     from ...models.interface import ModelResponse, ModelTracing
     from ...models.settings import ModelSettings
@@ -45,7 +45,7 @@ class LitellmModel(OpenAIChatCompletionsModel):
         input: str | list[TResponseInputItem],
         model_settings: ModelSettings,
         tools: list[Tool],
-        output_schema: AgentOutputSchema | None,
+        output_schema: AgentOutputSchemaBase | None,
         handoffs: list[Handoff[Any]],
         tracing: ModelTracing,
         *,
@@ -72,7 +72,7 @@ class LitellmModel(OpenAIChatCompletionsModel):
         input: str | list[TResponseInputItem],
         model_settings: ModelSettings,
         tools: list[Tool],
-        output_schema: AgentOutputSchema | None,
+        output_schema: AgentOutputSchemaBase | None,
         handoffs: list[Handoff[Any]],
         tracing: ModelTracing,
         *,
