@@ -14,10 +14,8 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 from types import ModuleType
@@ -36,7 +34,9 @@ from structagents._bench import (
     Result,
     Sizes,
     check_targets,
+    json_record,
     machine,
+    plot,
     render_table,
     render_targets,
     run_steps,
@@ -81,47 +81,6 @@ def report(columns: dict[str, list[Result]], sizes: Sizes, has_reference: bool) 
     return "\n".join(lines) + "\n"
 
 
-def plot(columns: dict[str, list[Result]], path: Path) -> str:
-    """tools/s vs N and ms/turn vs T, one line per column; says what it did."""
-    try:
-        import matplotlib  # type: ignore[import-not-found, unused-ignore]
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        return "matplotlib is not installed: no plot (pip install 'structagents[bench]')."
-    panels = [
-        (r"parallel no-op tools, N=(\d+) \(tools/s\)", "N parallel no-op tools", "tools/s"),
-        (r"turn overhead, T=(\d+) \(ms/turn\)", "T sequential turns", "ms/turn"),
-    ]
-    lines = [
-        [
-            (name, [(int(m[1]), r.value) for r in results if (m := re.fullmatch(pattern, r.key))])
-            for name, results in columns.items()
-        ]
-        for pattern, *_ in panels
-    ]
-    shown = [(p, data) for p, data in zip(panels, lines, strict=True) if any(xy for _, xy in data)]
-    if not shown:
-        return "nothing to plot (neither parallel_tools nor turn_overhead ran)."
-    figure, axes = plt.subplots(1, len(shown), figsize=(5.5 * len(shown), 4.2), squeeze=False)
-    for axis, ((_, xlabel, ylabel), data) in zip(axes[0], shown, strict=True):
-        for name, points in data:
-            axis.plot(*zip(*points, strict=True), marker="o", label=name)
-        xs = sorted({x for _, points in data for x, _ in points})
-        axis.set(xscale="log", yscale="log", xlabel=xlabel, ylabel=ylabel)
-        axis.set_xticks(xs, labels=[str(x) for x in xs])
-        axis.tick_params(axis="x", which="minor", labelbottom=False)
-        better = "higher" if ylabel == "tools/s" else "lower, and flat,"
-        axis.set_title(f"{ylabel} vs {xlabel.split()[0]} ({better} is better)")
-        axis.grid(True, which="both", alpha=0.3)
-        axis.legend()
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    return f"plot written to {path}"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--workload", action="append", choices=WORKLOADS, help="repeatable")
@@ -149,12 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("(quick or partial run: nothing written; pass --output DIR to keep it)")
         return 0
     output.mkdir(parents=True, exist_ok=True)
-    record = {
-        "machine": machine(),
-        "sizes": asdict(sizes),
-        "results": {c: [asdict(r) for r in rs] for c, rs in columns.items()},
-        "targets": [asdict(t) for t in check_targets(columns, sizes)],
-    }
+    record = json_record(columns, sizes)
     (output / "results.json").write_text(json.dumps(record, indent=2) + "\n")
     (output / "results.md").write_text(text)
     print(f"results written to {output}/results.json and results.md")

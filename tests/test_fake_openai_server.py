@@ -481,3 +481,35 @@ async def test_the_body_exception_is_not_wrapped_in_a_group() -> None:
     with pytest.raises(KeyError):
         async with FakeOpenAIServer():
             raise KeyError("mine")
+
+
+# -- a chosen port, and echoing when unscripted ------------------------------------------------
+
+
+async def test_echo_answers_each_unscripted_request_with_its_last_user_message() -> None:
+    async with FakeOpenAIServer(steps=["scripted first"], echo=True) as server:
+        async with openai_client(server) as client:
+            first = await client.responses.create(model="m", input="ignored")
+            assert first.output_text == "scripted first"
+            items: Any = [
+                {"role": "user", "content": "earlier"},
+                {"role": "assistant", "content": "reply"},
+                {"role": "user", "content": [{"type": "input_text", "text": "echo this"}]},
+            ]
+            echoed = await client.responses.create(model="m", input=items)
+            assert echoed.output_text == "echo this"
+            chat = await client.chat.completions.create(
+                model="m", messages=[{"role": "user", "content": "chat echo"}]
+            )
+            assert chat.choices[0].message.content == "chat echo"
+        assert server.remaining_steps == 0
+
+
+async def test_the_server_listens_on_the_port_asked_for() -> None:
+    async with FakeOpenAIServer() as probe:  # a port that was free a moment ago
+        port = int(probe.base_url.rsplit(":", 1)[1].split("/")[0])
+    async with FakeOpenAIServer(["on my port"], port=port) as server:
+        assert server.base_url == f"http://127.0.0.1:{port}/v1"
+        async with openai_client(server) as client:
+            reply = await client.responses.create(model="m", input="hi")
+        assert reply.output_text == "on my port"

@@ -53,11 +53,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ._bench import add_arguments
 
     add_arguments(bench)
+    fake_server = commands.add_parser(
+        "fake-server",
+        help="serve FakeOpenAIServer on loopback, for apps that read OPENAI_BASE_URL",
+        description="A fake OpenAI API (Responses and Chat Completions, JSON and streaming) "
+        "on 127.0.0.1, scripted from a file or echoing; stop it with Ctrl-C or SIGTERM.",
+    )
+    from ._fake_server_cli import add_arguments as add_fake_server_arguments
+
+    add_fake_server_arguments(fake_server)
     args = parser.parse_args(argv)
     if args.command == "bench":
         from ._bench import main as run_bench
 
         return run_bench(args)
+    if args.command == "fake-server":
+        from ._fake_server_cli import main as run_fake_server
+
+        return run_fake_server(args)
     return _demo(args)
 
 

@@ -23,6 +23,7 @@ import anyio
 import h11
 from anyio.abc import Listener, SocketAttribute, SocketStream, TaskGroup
 
+from ._echo import echo_last_user_message
 from ._fake_openai_chat import call_from_chat_request, chat_completion, chat_completion_sse_events
 from ._fake_openai_responses import (
     call_from_responses_request,
@@ -118,6 +119,7 @@ class Fault:
 
 
 ServerStep: TypeAlias = "ModelStepResult | Fault"
+_ECHO = ModelStep.respond(echo_last_user_message)
 
 
 def _coerce(step: ServerStep, index: int) -> ModelStep | Fault:
@@ -155,7 +157,9 @@ class FakeOpenAIServer:
 
     A step's `error` becomes a 500 reply (streamed: its output, then a cut), and so does a
     responder that raises. When the script has run out the server replies 500 saying so (the
-    request is still recorded); unknown paths get 404. The Conversations API (`/v1/conversations`
+    request is still recorded), or, with `echo=True`, with the text of the request's last user
+    message; unknown paths get 404. `port` chooses the loopback port (0, the default, picks a
+    free one). The Conversations API (`/v1/conversations`
     and its items) keeps conversations in memory (`conversations`), and `POST
     /v1/responses/compact` answers from `compactions` (see `enqueue_compaction`) or, unscripted,
     with the input's user messages and one `compaction` item. Only real time passes: on trio,
@@ -164,11 +168,18 @@ class FakeOpenAIServer:
     """
 
     def __init__(
-        self, steps: Iterable[ServerStep] = (), *, compactions: Iterable[CompactionStep] = ()
+        self,
+        steps: Iterable[ServerStep] = (),
+        *,
+        compactions: Iterable[CompactionStep] = (),
+        port: int = 0,
+        echo: bool = False,
     ) -> None:
         self._steps: deque[ModelStep | Fault] = deque(
             _coerce(step, index) for index, step in enumerate(steps)
         )
+        self._listen_port = port
+        self._echo = echo
         self._state = ServerState(deque(compactions))
         self._requests: list[RecordedRequest] = []
         self._disconnects = 0
@@ -226,7 +237,9 @@ class FakeOpenAIServer:
     async def __aenter__(self) -> FakeOpenAIServer:
         if self._task_group is not None:
             raise RuntimeError("FakeOpenAIServer is already running.")
-        listener = await anyio.create_tcp_listener(local_host="127.0.0.1", local_port=0)
+        listener = await anyio.create_tcp_listener(
+            local_host="127.0.0.1", local_port=self._listen_port
+        )
         task_group = anyio.create_task_group()
         try:
             await task_group.__aenter__()
@@ -292,14 +305,14 @@ class FakeOpenAIServer:
             message = "FakeOpenAIServer: the request body must be a JSON object."
             await connection.send_json(400, _error_body(400, message))
             return True
-        if not self._steps:
+        if not self._steps and not self._echo:
             message = (
                 f"FakeOpenAIServer: the script ran out; request #{len(self._requests)} "
                 f"({request.method} {request.path}) has no step left to answer it."
             )
             await connection.send_json(500, _error_body(500, message))
             return True
-        step = self._steps.popleft()
+        step = self._steps.popleft() if self._steps else _ECHO
         self._replies += 1
         number = self._replies
         body: dict[str, Any] = request.body
