@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import anyio.lowlevel
 import pytest
 
 from structagents import (
@@ -184,3 +185,37 @@ async def test_warn_policy_offers_one_of_the_colliding_tools(
         await Runner.run(agent, "hi", run_config=RunConfig(tool_name_collision_policy="warn"))
     assert [getattr(t, "description", None) for t in model.calls[0].tools] == ["Second."]
     assert "more than one tool named 't'" in caplog.text
+
+
+async def test_tool_execution_limits_function_tools_at_once_and_is_validated() -> None:
+    running = 0
+    most = 0
+
+    @function_tool
+    async def slow(n: int) -> str:
+        """Take a few scheduler ticks."""
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        for _ in range(5):
+            await anyio.lowlevel.checkpoint()
+        running -= 1
+        return str(n)
+
+    def model() -> ScriptedModel:
+        calls = [function_call("slow", {"n": i}, call_id=f"c{i}") for i in range(4)]
+        return ScriptedModel([calls, "done"])
+
+    for limit, expected in ((None, 4), (1, 1), (2, 2)):
+        most = 0
+        config: Any = {"tool_execution": {"max_function_tool_concurrency": limit}}
+        agent = Agent(name="T", model=model(), tools=[slow])
+        assert (await Runner.run(agent, "go", run_config=config)).final_output == "done"
+        assert most == expected
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(ValueError, match="max_function_tool_concurrency"):
+            ToolExecutionConfig(max_function_tool_concurrency=bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="pre_approval_tool_input_guardrails"):
+        ToolExecutionConfig(pre_approval_tool_input_guardrails="yes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="unknown ToolExecutionConfig field"):
+        RunConfig(tool_execution={"max_concurrency": 2})  # type: ignore[arg-type]

@@ -11,11 +11,13 @@ from openai import AsyncOpenAI
 
 from structagents import (
     Agent,
+    ModelConnectionError,
     ModelRetrySettings,
     ModelSettings,
     ModelTimeoutError,
     OpenAIChatCompletionsModel,
     OpenAIResponsesModel,
+    RetryDecision,
     RetryPolicyContext,
     Runner,
     UserError,
@@ -146,3 +148,60 @@ async def test_a_prompt_template_on_chat_completions_is_a_user_error() -> None:
         with pytest.raises(UserError, match="Responses API"):
             await Runner.run(agent, "hi")
     assert server.requests == []
+
+
+async def test_a_cancel_during_the_backoff_after_a_500_stops_at_once() -> None:
+    in_backoff = anyio.Event()
+
+    def policy(context: RetryPolicyContext) -> RetryDecision:
+        in_backoff.set()
+        return RetryDecision(retry=True, delay=3600)
+
+    settings = ModelSettings(retry=ModelRetrySettings(max_retries=3, policy=policy))
+    steps: list[Any] = [Fault.http_error(500), "never sent"]
+    async with FakeOpenAIServer(steps=steps) as server, client_for(server) as client:
+        agent = Agent(
+            name="R", model=OpenAIResponsesModel("m", openai_client=client), model_settings=settings
+        )
+        with anyio.fail_after(30):  # a safety net: the cancel must end the hour-long wait
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(Runner.run, agent, "hi")
+                await in_backoff.wait()
+                tg.cancel_scope.cancel()
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("api", ["responses", "chat"])
+@pytest.mark.parametrize("seen_text", [False, True])
+async def test_a_stream_cut_after_the_user_saw_text_is_not_sent_again(
+    api: str, seen_text: bool
+) -> None:
+    settings = ModelSettings(
+        retry=ModelRetrySettings(max_retries=3, backoff={"initial_delay": 0}, policy=lambda c: True)
+    )
+    # after 1 event the user saw nothing yet (the retry is safe); after 4 they saw text
+    cut = Fault.cut_stream(after_events=4 if seen_text else 1, then="a long answer never ending")
+    steps: list[Any] = [cut, "a second answer"]
+    async with FakeOpenAIServer(steps=steps) as server, client_for(server) as client:
+        model_class = OpenAIResponsesModel if api == "responses" else OpenAIChatCompletionsModel
+        agent = Agent(
+            name="S", model=model_class("m", openai_client=client), model_settings=settings
+        )
+        deltas: list[str] = []
+
+        async def run() -> Any:
+            async with Runner.run_streamed(agent, "hi") as result:
+                async for event in result.stream_events():
+                    if event.type == "raw_response_event" and "delta" in event.data_dict:
+                        deltas.append(str(event.data_dict["delta"]))
+            return result.final_output
+
+        with anyio.fail_after(30):
+            if seen_text:
+                with pytest.raises(ModelConnectionError):
+                    await run()
+            else:
+                assert await run() == "a second answer"
+    assert len(server.requests) == (1 if seen_text else 2)
+    if seen_text:
+        assert "a " in deltas  # the user saw part of the first answer

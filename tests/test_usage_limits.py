@@ -153,3 +153,30 @@ def test_limits_are_validated_and_accept_dicts() -> None:
         UsageLimits(request_limit=-1)
     config = RunConfig(usage_limits={"tool_calls_limit": 2})  # type: ignore[arg-type]
     assert config.usage_limits == UsageLimits(tool_calls_limit=2)
+
+
+@pytest.mark.parametrize(
+    ("limits", "inner_requests", "pinged"),
+    [
+        # the outer call to ask_inner is call 1, the inner run's first ping call 2
+        ({"tool_calls_limit": 2}, 2, ["ping 1"]),
+        # the outer response brought 60 tokens: the inner run's first one goes over
+        ({"total_tokens_limit": 100}, 1, []),
+    ],
+)
+async def test_tool_call_and_token_limits_count_the_agent_tool_runs_too(
+    limits: dict[str, int], inner_requests: int, pinged: list[str]
+) -> None:
+    usage = Usage(requests=1, input_tokens=30, output_tokens=30, total_tokens=60)
+    inner_model = looping_model(usage=usage)
+    inner = Agent(name="Inner", model=inner_model, tools=[ping])
+    outer_model = ScriptedModel(
+        [ModelStep(output=[function_call("ask_inner", {"input": "go"}, call_id="o1")], usage=usage)]
+    )
+    outer = Agent(name="Outer", model=outer_model, tools=[inner.as_tool("ask_inner", "Inner.")])
+    run_config: Any = {"usage_limits": limits}  # the dict form, as the reference accepts
+    with pytest.raises(UsageLimitExceeded) as caught:
+        await Runner.run(outer, "hi", run_config=run_config)
+    assert caught.value.limit == next(iter(limits))
+    assert len(inner_model.calls) == inner_requests
+    assert calls == pinged

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any, TypeVar
 
-from .exceptions import UserError
+from .exceptions import UserTypeError
 
 __all__ = ["coerce_dataclass"]
 
@@ -13,15 +13,18 @@ T = TypeVar("T")
 
 
 def coerce_dataclass(value: T | dict[str, Any], kind: type[T], where: str) -> T:
-    """`value` as a `kind`: instances pass; a dict of its fields is converted; else `UserError`."""
+    """`value` as a `kind`: instances pass; a dict of its fields is converted; anything else,
+    or an unknown field, is a `UserTypeError` (a `TypeError`, as in the reference)."""
     if isinstance(value, kind):
         return value
     if not isinstance(value, dict):
-        raise UserError(f"{where} must be a {kind.__name__} or a dict, not {type(value).__name__}.")
+        raise UserTypeError(
+            f"{where} must be a {kind.__name__} or a dict, not {type(value).__name__}."
+        )
     names = {f.name for f in fields(kind) if f.init}  # type: ignore[arg-type]
     unknown = sorted(str(key) for key in value if key not in names)
     if unknown:
-        raise UserError(
+        raise UserTypeError(
             f"{where}: unknown {kind.__name__} field(s) {', '.join(unknown)} "
             f"(known: {', '.join(sorted(names))})."
         )

@@ -15,7 +15,7 @@ from ._run_context import TContext
 from ._tool_errors import ToolErrorFormatter, ToolNotFoundBehavior
 from ._tool_names import ToolNameCollisionPolicy
 from ._usage_limits import UsageLimits
-from .exceptions import UserError
+from .exceptions import UserError, UserValueError
 from .models.interface import Model, ModelProvider
 from .models.settings import ModelSettings, coerce_model_settings
 from .sessions.base import SessionSettings
@@ -87,6 +87,20 @@ class ToolExecutionConfig:
 
     max_function_tool_concurrency: int | None = None
     pre_approval_tool_input_guardrails: bool = False
+
+    def __post_init__(self) -> None:
+        limit = self.max_function_tool_concurrency
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 1
+        ):
+            raise UserValueError(
+                "tool_execution.max_function_tool_concurrency must be an integer of at least 1 "
+                "(or None)."
+            )
+        if not isinstance(self.pre_approval_tool_input_guardrails, bool):
+            raise UserValueError(
+                "tool_execution.pre_approval_tool_input_guardrails must be a bool."
+            )
 
 
 @dataclass
