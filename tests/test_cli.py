@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -63,3 +67,58 @@ def test_demo_answers_about_the_city_asked_for_offline_even_with_a_key(
     out = capsys.readouterr().out
     assert "assistant: I am the demo's scripted model: I only plan trips to Paris and" in out
     assert "get_weather" not in out
+
+
+STAMPED = re.compile(r"^ *(\d+\.\d{3})s  (.*)$")
+
+
+def timeline(out: str) -> list[tuple[float, str]]:
+    """The demo's stamped lines: (seconds, what happened)."""
+    return [(float(m[1]), m[2]) for line in out.splitlines() if (m := STAMPED.match(line))]
+
+
+def test_demo_shows_a_timeline_of_the_guardrail_the_overlapping_tools_and_the_stream() -> None:
+    command = Path(sys.executable).with_name("structagents")  # the installed console script
+    done = subprocess.run(
+        [str(command), "demo", "--offline", "--input", "Lisbon for 300 dollars"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "OPENAI_API_KEY": ""},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[2] == "   time  (seconds since the run started)"
+    lines = timeline(done.stdout)
+    stamps = [stamp for stamp, _ in lines]
+    assert stamps == sorted(stamps)
+    events = [what for _, what in lines]
+
+    def at(prefix: str) -> int:
+        [index] = [i for i, what in enumerate(events) if what.startswith(prefix)]
+        return index
+
+    checking, passed = at("guardrail travel_only: checking"), at("guardrail travel_only: passed")
+    # The guardrail runs alongside the first model call; the handoff waits for it.
+    assert checking < passed
+    assert at("model call 1 sent") < passed
+    assert passed < at("[Trip planner] takes the conversation")
+    # Both tools start before either returns.
+    starts = [at('  tool get_weather({"city":"Lisbon"}) started'), at("  tool convert_currency(")]
+    ends = [at("  tool get_weather returned"), at("  tool convert_currency returned 276.00 EUR")]
+    assert max(starts) < min(ends)
+    assert events[at("  tool convert_currency(")].endswith('({"amount":300,"to":"EUR"}) started')
+    # Then the answer streams in, word by word.
+    answer = at("assistant: Lisbon looks sunny at 24°C this weekend")
+    assert max(ends) < answer
+    deltas = re.fullmatch(r"the answer streamed in as (\d+) text deltas", events[-1])
+    assert deltas is not None
+    assert int(deltas[1]) > 10
+
+
+def test_demo_guardrail_trip_says_no_tool_started(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--offline", "--input", "Do my homework about Paris"]) == 1
+    out = capsys.readouterr().out
+    events = [what for _, what in timeline(out)]
+    assert events[-1] == "guardrail travel_only: tripped (not about travel)"
+    assert "tool" not in " ".join(events)
+    assert out.endswith("guardrail 'travel_only' stopped the run (no tool had started)\n")

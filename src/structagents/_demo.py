@@ -16,7 +16,8 @@ from typing import Any
 import anyio
 
 from ._agent import Agent
-from ._events import AgentUpdatedStreamEvent, RawResponsesStreamEvent, RunItemStreamEvent
+from ._demo_timeline import Timeline, TimelineHooks, timeline_of
+from ._events import RawResponsesStreamEvent
 from ._guardrails import GuardrailFunctionOutput, input_guardrail
 from ._result import RunResult
 from ._run_context import RunContextWrapper
@@ -62,8 +63,15 @@ async def travel_only(
     ctx: RunContextWrapper[Any], agent: Agent[Any], input: str | list[Any]
 ) -> GuardrailFunctionOutput:
     """Trip on requests that have nothing to do with travel."""
+    timeline = timeline_of(ctx)
+    if timeline:
+        timeline.line("guardrail travel_only: checking the request, alongside the model call")
+    await anyio.sleep(0.3)  # a slow moderation check; the first model call runs meanwhile
     text = input if isinstance(input, str) else json.dumps(input)
     off_topic = "homework" in text.lower()
+    if timeline:
+        verdict = "tripped (not about travel)" if off_topic else "passed"
+        timeline.line(f"guardrail travel_only: {verdict}")
     return GuardrailFunctionOutput(
         output_info={"off_topic": off_topic}, tripwire_triggered=off_topic
     )
@@ -139,28 +147,18 @@ def build_demo_agent(model: str | Model | None = None) -> Agent[Any]:
 
 
 async def stream_demo(agent: Agent[Any], text: str, write: Callable[[str], Any]) -> RunResult:
-    """Run `agent` streamed, writing tool calls, tool results and the answer as they arrive."""
-    async with open_run(agent, text) as stream:
-        answering = False
+    """Run `agent` streamed, writing a timeline of the run (guardrail, model calls, tools,
+    handoff) and the answer's text as it streams in."""
+    timeline = Timeline(write)
+    deltas = 0
+    async with open_run(agent, text, context=timeline, hooks=TimelineHooks()) as stream:
         async for event in stream:
-            if isinstance(event, RunItemStreamEvent) and event.name in (
-                "tool_called",
-                "handoff_requested",
-            ):
-                call = event.item.to_input_item()
-                write(f"  -> {call['name']}({call['arguments']})\n")
-            elif isinstance(event, RunItemStreamEvent) and event.name == "tool_output":
-                write(f"  <- {event.item.raw_item_dict['output']}\n")
-            elif isinstance(event, AgentUpdatedStreamEvent):
-                write(f"[{event.new_agent.name}]\n")
-            elif (
+            if (
                 isinstance(event, RawResponsesStreamEvent)
                 and event.data_dict["type"] == "response.output_text.delta"
             ):
-                if not answering:
-                    write("assistant: ")
-                    answering = True
-                write(event.data_dict["delta"])
-        if answering:
-            write("\n")
+                deltas += 1
+                timeline.text(event.data_dict["delta"], heading="assistant: ")
+        if deltas:
+            timeline.line(f"the answer streamed in as {deltas} text deltas")
     return stream.result

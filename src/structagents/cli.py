@@ -96,7 +96,8 @@ def _demo(args: argparse.Namespace) -> int:
     try:
         result = anyio.run(partial(_run_demo, args, real), backend=args.backend)
     except InputGuardrailTripwireTriggered as exc:
-        print(f"guardrail {exc.guardrail_result.guardrail.get_name()!r} stopped the run")
+        name = exc.guardrail_result.guardrail.get_name()
+        print(f"guardrail {name!r} stopped the run (no tool had started)")
         return 1
     except (ModelProviderError, UserError) as exc:
         print(f"\nerror: {exc}", file=sys.stderr)
