@@ -26,7 +26,7 @@ from ._tools import (
     filter_enabled,
     tool_types,
 )
-from .exceptions import UserError
+from .exceptions import UserError, UserTypeError
 from .models.interface import Model
 from .models.settings import ModelSettings, coerce_model_settings
 
@@ -122,23 +122,39 @@ class Agent(Generic[TContext]):
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
-            raise UserError(f"Agent name must be a non-empty string, got {self.name!r}.")
+            raise UserTypeError(f"Agent name must be a non-empty string, got {self.name!r}.")
         self.model_settings = coerce_model_settings(
             self.model_settings, f"Agent {self.name!r} model_settings"
         )
+        if not (self.handoff_description is None or isinstance(self.handoff_description, str)):
+            raise UserTypeError(f"Agent {self.name!r}: handoff_description must be a str or None.")
+        if not (self.instructions is None or isinstance(self.instructions, str)) and not callable(
+            self.instructions
+        ):
+            raise UserTypeError(
+                f"Agent {self.name!r}: instructions must be a str, a function "
+                f"(context, agent) -> str, or None, not {type(self.instructions).__name__}."
+            )
+        if not (self.hooks is None or isinstance(self.hooks, AgentHooks)):
+            raise UserTypeError(
+                f"Agent {self.name!r}: hooks must be an AgentHooks instance or None, not "
+                f"{type(self.hooks).__name__}."
+            )
+        if not isinstance(self.mcp_config, dict):
+            raise UserTypeError(f"Agent {self.name!r}: mcp_config must be a dict (MCPConfig).")
         if not isinstance(self.reset_tool_choice, bool):
-            raise UserError(f"Agent {self.name!r}: reset_tool_choice must be True or False.")
+            raise UserTypeError(f"Agent {self.name!r}: reset_tool_choice must be True or False.")
         if self.prompt is not None and not (isinstance(self.prompt, dict) or callable(self.prompt)):
-            raise UserError(
+            raise UserTypeError(
                 f"Agent {self.name!r}: prompt must be a Prompt dict or a function returning one."
             )
         for attr in ("tools", "mcp_servers", "handoffs", "input_guardrails", "output_guardrails"):
             if not isinstance(getattr(self, attr), list):
-                raise UserError(f"Agent {self.name!r}: {attr} must be a list.")
+                raise UserTypeError(f"Agent {self.name!r}: {attr} must be a list.")
         kinds = tool_types()
         for tool in self.tools:
             if not isinstance(tool, kinds):
-                raise UserError(
+                raise UserTypeError(
                     f"Agent {self.name!r}: {tool!r} is not a tool. Decorate functions with "
                     "@function_tool before putting them in tools=[...]."
                 )
@@ -146,12 +162,14 @@ class Agent(Generic[TContext]):
             _check_mcp_servers(self)
         for target in self.handoffs:
             if not isinstance(target, Agent | Handoff):
-                raise UserError(
+                raise UserTypeError(
                     f"Agent {self.name!r}: handoffs takes agents or handoff(agent, ...), "
                     f"not {target!r}."
                 )
         if not (self.model is None or isinstance(self.model, str | Model)):
-            raise UserError(f"Agent {self.name!r}: model must be a Model instance or a model name.")
+            raise UserTypeError(
+                f"Agent {self.name!r}: model must be a Model instance or a model name."
+            )
         check_output_type(self.output_type)
         _check_tool_use_behavior(self)
 
@@ -168,6 +186,7 @@ class Agent(Generic[TContext]):
         """The instructions for this turn (calling them if they are a function)."""
         if self.instructions is None or isinstance(self.instructions, str):
             return self.instructions
+        _check_instructions_signature(self)
         result = self.instructions(context, self)
         if inspect.isawaitable(result):
             result = await result
@@ -280,12 +299,23 @@ def _check_mcp_servers(agent: Agent[Any]) -> None:
 
     for server in agent.mcp_servers:
         if not isinstance(server, MCPServer):
-            raise UserError(
+            raise UserTypeError(
                 f"Agent {agent.name!r}: mcp_servers takes MCP servers (MCPServerStdio, "
                 f"MCPServerStreamableHttp, ...), not {server!r}."
             )
-    if not isinstance(agent.mcp_config, dict):
-        raise UserError(f"Agent {agent.name!r}: mcp_config must be a dict (MCPConfig).")
+
+
+def _check_instructions_signature(agent: Agent[Any]) -> None:
+    """An instructions function takes (context, agent), as the reference SDK requires."""
+    try:
+        params = list(inspect.signature(agent.instructions).parameters)  # type: ignore[arg-type]
+    except (TypeError, ValueError):  # no signature to read (some builtins): just call it
+        return
+    if len(params) != 2:
+        raise UserTypeError(
+            f"Agent {agent.name!r}: the instructions function must accept exactly 2 arguments "
+            f"(context, agent), but it takes {len(params)}: {params}."
+        )
 
 
 def _check_tool_use_behavior(agent: Agent[Any]) -> None:
@@ -294,7 +324,7 @@ def _check_tool_use_behavior(agent: Agent[Any]) -> None:
         return
     if isinstance(behavior, dict) and isinstance(behavior.get("stop_at_tool_names"), list):
         return
-    raise UserError(
+    raise UserTypeError(
         f"Agent {agent.name!r}: tool_use_behavior must be 'run_llm_again', "
         "'stop_on_first_tool', StopAtTools(stop_at_tool_names=[...]) or a function, "
         f"not {behavior!r}."

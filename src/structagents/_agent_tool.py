@@ -29,7 +29,7 @@ from ._tools import (
     handle_tool_errors,
 )
 from ._usage import Usage
-from .exceptions import ModelBehaviorError, UsageLimitExceeded, UserError
+from .exceptions import ModelBehaviorError, UsageLimitExceeded, UserError, UserTypeError
 
 if TYPE_CHECKING:
     from ._agent import Agent
@@ -136,7 +136,9 @@ def agent_as_tool(
             isinstance(parameters, type)
             and (dataclasses.is_dataclass(parameters) or issubclass(parameters, BaseModel))
         ):
-            raise UserError(f"as_tool({name!r}): parameters must be a dataclass or pydantic model.")
+            raise UserTypeError(
+                f"as_tool({name!r}): parameters must be a dataclass or pydantic model."
+            )
         adapter: TypeAdapter[Any] = TypeAdapter(parameters)
         schema = ensure_strict_json_schema(adapter.json_schema())
         summary = schema_summary(schema)

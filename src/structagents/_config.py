@@ -15,7 +15,7 @@ from ._run_context import TContext
 from ._tool_errors import ToolErrorFormatter, ToolNotFoundBehavior
 from ._tool_names import ToolNameCollisionPolicy
 from ._usage_limits import UsageLimits
-from .exceptions import UserError, UserValueError
+from .exceptions import UserTypeError, UserValueError
 from .models.interface import Model, ModelProvider
 from .models.settings import ModelSettings, coerce_model_settings
 from .sessions.base import SessionSettings
@@ -210,31 +210,46 @@ class RunConfig:
                 self.usage_limits, UsageLimits, "RunConfig.usage_limits"
             )
         if self.tool_not_found_behavior not in ("raise_error", "return_error_to_model"):
-            raise UserError(
+            raise UserValueError(
                 "RunConfig.tool_not_found_behavior must be 'raise_error' or "
                 "'return_error_to_model'."
             )
         if self.reasoning_item_id_policy not in (None, "preserve", "omit"):
-            raise UserError("RunConfig.reasoning_item_id_policy must be 'preserve' or 'omit'.")
+            raise UserValueError("RunConfig.reasoning_item_id_policy must be 'preserve' or 'omit'.")
         if self.tool_name_collision_policy not in ("warn", "error"):
-            raise UserError("RunConfig.tool_name_collision_policy must be 'warn' or 'error'.")
+            raise UserValueError("RunConfig.tool_name_collision_policy must be 'warn' or 'error'.")
         if self.tool_execution is not None:
             spelled = self.tool_execution.max_function_tool_concurrency
             if self.max_concurrent_tools is None:
                 self.max_concurrent_tools = spelled
             elif spelled is not None and spelled != self.max_concurrent_tools:
-                raise UserError(
+                raise UserValueError(
                     "RunConfig: max_concurrent_tools and "
                     "tool_execution.max_function_tool_concurrency disagree; set only one."
                 )
         if self.stream_buffer_size < 1:
-            raise UserError("RunConfig.stream_buffer_size must be at least 1.")
+            raise UserValueError("RunConfig.stream_buffer_size must be at least 1.")
         if self.max_concurrent_tools is not None and self.max_concurrent_tools < 1:
-            raise UserError("RunConfig.max_concurrent_tools must be at least 1 (or None).")
+            raise UserValueError("RunConfig.max_concurrent_tools must be at least 1 (or None).")
+        _check_blocked_message(self.output_guardrail_blocked_message)
         for name in ("tool_timeout", "run_timeout", "session_write_timeout"):
             value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float)
+            ):
+                raise UserTypeError(f"RunConfig.{name} must be a number of seconds or None.")
             if value is not None and not (value > 0 and math.isfinite(value)):
-                raise UserError(f"RunConfig.{name} must be a positive number of seconds.")
+                raise UserValueError(f"RunConfig.{name} must be a positive number of seconds.")
+
+
+def _check_blocked_message(message: object) -> None:
+    if isinstance(message, str) and not message:
+        raise UserValueError("RunConfig.output_guardrail_blocked_message must not be empty.")
+    if not (message is None or isinstance(message, str) or callable(message)):
+        raise UserTypeError(
+            "RunConfig.output_guardrail_blocked_message must be a str, a function of the "
+            f"tripped OutputGuardrailResult returning one, or None; not {type(message).__name__}."
+        )
 
 
 def coerce_run_config(value: RunConfig | dict[str, Any] | None) -> RunConfig:

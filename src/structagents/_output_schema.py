@@ -11,7 +11,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import to_json
 
 from ._strict_schema import ensure_strict_json_schema
-from .exceptions import ModelBehaviorError, UserError
+from .exceptions import ModelBehaviorError, UserError, UserTypeError
 
 __all__ = [
     "AgentOutputSchema",
@@ -160,7 +160,7 @@ def check_output_type(output_type: Any) -> None:
         return
     if get_origin(output_type) is not None:
         return
-    raise UserError(
+    raise UserTypeError(
         f"output_type must be a type (str, int, list[int], a pydantic model, a TypedDict, "
         f"a dataclass, X | None...), an AgentOutputSchemaBase instance or None, not "
         f"{output_type!r} ({type(output_type).__name__}). "

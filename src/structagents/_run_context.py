@@ -9,7 +9,7 @@ from typing_extensions import TypeVar
 
 from ._typed import plain
 from ._usage import Usage
-from .exceptions import UserError
+from .exceptions import UserError, UserValueError
 
 if TYPE_CHECKING:
     from ._agent import Agent
@@ -161,7 +161,7 @@ class ToolContext(RunContextWrapper[TContext]):
         call = {} if tool_call is None else plain(tool_call)
         name = tool_name if tool_name is not None else call.get("name")
         if not isinstance(name, str):
-            raise UserError("ToolContext.from_agent_context needs tool_name= or a tool_call.")
+            raise UserValueError("ToolContext.from_agent_context needs tool_name= or a tool_call.")
         arguments = tool_arguments if tool_arguments is not None else call.get("arguments", "")
         return cls.from_run_context(
             context,

@@ -20,7 +20,7 @@ from ._run_context import RunContextWrapper, TContext
 from ._run_options import RunOptions
 from ._state import RunState
 from ._streaming import RunResultStreaming
-from .exceptions import UserError
+from .exceptions import UserError, UserRuntimeError, UserValueError
 from .sessions.base import Session
 
 if sys.version_info < (3, 11):  # pragma: no cover
@@ -189,7 +189,7 @@ class AgentRunner:
         """See `Runner.run_sync`: `self.run` under a new event loop."""
         running = _running_event_loop()
         if running is not None:
-            raise UserError(
+            raise UserRuntimeError(
                 f"Runner.run_sync() was called inside a running {running} event loop. "
                 "Use `await Runner.run(...)` there instead."
             )
@@ -201,7 +201,7 @@ class AgentRunner:
                     "backend='trio' needs trio: pip install 'structagents[trio]'."
                 ) from exc
         elif backend != "asyncio":
-            raise UserError(f"backend must be 'asyncio' or 'trio', not {backend!r}.")
+            raise UserValueError(f"backend must be 'asyncio' or 'trio', not {backend!r}.")
         return anyio.run(partial(self.run, starting_agent, input, **kwargs), backend=backend)
 
     def run_streamed(

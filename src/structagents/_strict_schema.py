@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .exceptions import UserError
+from .exceptions import UserError, UserTypeError, UserValueError
 
 __all__ = ["ensure_strict_json_schema"]
 
@@ -19,6 +19,8 @@ def ensure_strict_json_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _strict(node: dict[str, Any], *, root: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(node, dict):
+        raise UserTypeError(f"A JSON schema (or a part of one) must be a dict, not {node!r}.")
     for key in ("$defs", "definitions"):
         for sub in node.get(key, {}).values():
             _strict(sub, root=root)
@@ -60,8 +62,10 @@ def _strict(node: dict[str, Any], *, root: dict[str, Any]) -> dict[str, Any]:
 
 def _resolve_ref(root: dict[str, Any], ref: str) -> dict[str, Any]:
     if not ref.startswith("#/"):
-        raise UserError(f"Cannot resolve non-local $ref {ref!r} in a strict schema.")
+        raise UserValueError(f"Cannot resolve non-local $ref {ref!r} in a strict schema.")
     target: Any = root
     for part in ref[2:].split("/"):
-        target = target[part]
+        target = target.get(part) if isinstance(target, dict) else None
+    if not isinstance(target, dict):
+        raise UserValueError(f"$ref {ref!r} does not point to a schema (a dict) in this schema.")
     return dict(target)

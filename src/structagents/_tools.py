@@ -17,7 +17,7 @@ from ._run_context import RunContextWrapper, ToolContext
 from ._strict_schema import ensure_strict_json_schema
 from ._tool_invoker import FunctionInvoker, report_tool_error
 from ._tool_signature import check_tool_name
-from .exceptions import UserError, UserTypeError, UserValueError
+from .exceptions import UserTypeError, UserValueError
 
 if TYPE_CHECKING:
     from ._agent import Agent
@@ -137,9 +137,11 @@ class FunctionTool:
     _tool_namespace_description: str | None = field(default=None, kw_only=True, repr=False)
 
     def __post_init__(self) -> None:
-        _check_timeout(self.name, self.timeout_seconds, self.timeout_behavior)
+        _check_timeout(
+            self.name, self.timeout_seconds, self.timeout_behavior, self.timeout_error_function
+        )
         if not (isinstance(self.needs_approval, bool) or callable(self.needs_approval)):
-            raise UserError(
+            raise UserTypeError(
                 f"Tool {self.name!r}: needs_approval must be a bool or a function "
                 f"(ctx, arguments, call_id) -> bool, not {self.needs_approval!r}."
             )
@@ -303,7 +305,7 @@ def function_tool(
             strict_json_schema=strict_mode,
         )
         check_tool_name(schema.name, fn)
-        _check_timeout(schema.name, timeout, timeout_behavior)
+        _check_timeout(schema.name, timeout, timeout_behavior, timeout_error_function)
         on_invoke_tool = FunctionInvoker(fn, schema, failure_error_function)
 
         return FunctionTool(
@@ -341,7 +343,7 @@ def handle_tool_errors(
     return on_invoke_tool
 
 
-def _check_timeout(name: str, timeout: float | None, behavior: str) -> None:
+def _check_timeout(name: str, timeout: float | None, behavior: str, on_timeout: object) -> None:
     if timeout is not None:
         if isinstance(timeout, bool) or not isinstance(timeout, int | float):
             raise UserTypeError(
@@ -355,4 +357,9 @@ def _check_timeout(name: str, timeout: float | None, behavior: str) -> None:
         raise UserValueError(
             f"Tool {name!r}: timeout_behavior must be 'error_as_result' or 'raise_exception', "
             f"not {behavior!r}."
+        )
+    if on_timeout is not None and not callable(on_timeout):
+        raise UserTypeError(
+            f"Tool {name!r}: timeout_error_function must be a function (ctx, error) -> str "
+            f"or None, not {on_timeout!r}."
         )

@@ -10,8 +10,15 @@ from typing import Any, TypeVar
 import anyio
 
 from .._agent import Agent
+from .._hooks import AgentHooks, RunHooks
 from .._state import RunState
-from ..exceptions import AgentsException, RunTimeoutError, UserError
+from ..exceptions import (
+    AgentsException,
+    RunTimeoutError,
+    UserError,
+    UserTypeError,
+    UserValueError,
+)
 from ..sessions.base import Session, encode_items
 
 if sys.version_info < (3, 11):  # pragma: no cover
@@ -86,14 +93,26 @@ def first_error(errors: Iterable[BaseException | None]) -> BaseException | None:
 def check_run_args(agent: Any, input: Any, max_turns: Any) -> None:
     """Reject arguments `Runner.run` cannot work with, saying what was expected."""
     if not isinstance(agent, Agent):
-        raise UserError(f"starting_agent must be an Agent, got {type(agent).__name__}.")
+        raise UserTypeError(f"starting_agent must be an Agent, got {type(agent).__name__}.")
     if not isinstance(input, str | list | RunState):
-        raise UserError(
+        raise UserTypeError(
             "input must be a str, a list of input items or a RunState to resume, got "
             f"{type(input).__name__}."
         )
     if max_turns is not None and (not isinstance(max_turns, int) or max_turns < 1):
-        raise UserError(f"max_turns must be a positive int or None (no limit), got {max_turns!r}.")
+        raise UserValueError(
+            f"max_turns must be a positive int or None (no limit), got {max_turns!r}."
+        )
+
+
+def check_run_hooks(hooks: object) -> None:
+    """Run hooks are a `RunHooks` (or None); agent hooks belong on the agent."""
+    if hooks is None or isinstance(hooks, RunHooks):
+        return
+    hint = " Attach AgentHooks to an agent: Agent(..., hooks=...)." * isinstance(hooks, AgentHooks)
+    raise UserTypeError(
+        f"Run hooks must be a RunHooks instance (or None), not {type(hooks).__name__}.{hint}"
+    )
 
 
 def check_input_items(input: object, session: Session | None) -> None:
@@ -106,7 +125,7 @@ def check_input_items(input: object, session: Session | None) -> None:
         return
     for index, item in enumerate(input):
         if not isinstance(item, dict):
-            raise UserError(
+            raise UserTypeError(
                 f"input item {index} is {item!r} ({type(item).__name__}); input items are "
                 "dicts such as {'role': 'user', 'content': 'Hi'}."
             )

@@ -14,7 +14,13 @@ from .._run_options import RunOptions
 from .._state import RunState
 from .._usage_limits import sharing_budgets
 from . import _lifecycle as lifecycle
-from ._boundary import check_input_items, check_run_args, public_errors, within
+from ._boundary import (
+    check_input_items,
+    check_run_args,
+    check_run_hooks,
+    public_errors,
+    within,
+)
 from ._env import RunEnv
 from ._loop import run_loop
 
@@ -38,6 +44,7 @@ def prepare_run(
     session = options.get("session")
     error_handlers = options.get("error_handlers")
     check_run_args(starting_agent, input, max_turns)
+    check_run_hooks(hooks)
     check_input_items(input, session)
     config = coerce_run_config(run_config)
     env = RunEnv.create(config, hooks, session)

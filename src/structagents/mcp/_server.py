@@ -14,7 +14,13 @@ import anyio
 
 from .._run_context import RunContextWrapper
 from .._tools import NeedsApproval, ToolErrorFunction
-from ..exceptions import AgentsException, MCPToolCancellationError, UserError
+from ..exceptions import (
+    AgentsException,
+    MCPToolCancellationError,
+    UserError,
+    UserTypeError,
+    UserValueError,
+)
 from . import _sdk
 from ._approval import RequireApprovalSetting, approval_policy, needs_approval_for
 from ._util import ToolFilter, ToolFilterContext, apply_tool_filter
@@ -182,8 +188,15 @@ class SessionMCPServer(MCPServer, abc.ABC):
             tool_output_guardrails=tool_output_guardrails,
         )
         timeout = client_session_timeout_seconds
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, int | float)
+        ):
+            raise UserTypeError(
+                "client_session_timeout_seconds must be a number of seconds or None, not "
+                f"{timeout!r}."
+            )
         if timeout is not None and not (timeout >= 0 and math.isfinite(timeout)):
-            raise UserError(
+            raise UserValueError(
                 "client_session_timeout_seconds must be a non-negative number of seconds or "
                 f"None, not {timeout!r}."
             )

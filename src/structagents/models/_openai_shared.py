@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import anyio
 
-from ..exceptions import UserError
+from ..exceptions import UserError, UserTypeError
 from ..tracing._export_key import set_tracing_export_api_key
 from ._openai_errors import ClientOrigin, mapped_errors, remember_origin
 from ._sse import sse_data
@@ -277,8 +277,16 @@ def extra_options(settings: ModelSettings) -> Any:
 
 
 def merge_extras(body: dict[str, Any], settings: ModelSettings) -> dict[str, Any]:
-    """Lay `extra_args` and `extra_body` over a request body."""
+    """Add `extra_args` (keys the request does not already have) and lay `extra_body` over a
+    request body."""
     if settings.extra_args:
+        taken = sorted(key for key in settings.extra_args if body.get(key) is not None)
+        if taken:
+            raise UserTypeError(
+                f"ModelSettings.extra_args sets {', '.join(map(repr, taken))}, which the request "
+                "already has (from the agent, its settings or the run): set it there, or use "
+                "extra_body to override what is sent."
+            )
         body.update(settings.extra_args)
     if settings.extra_body:
         body.update(settings.extra_body)

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Protocol, runtime_checkable
 
 from .._items import TResponseInputItem
-from ..exceptions import UserError
+from ..exceptions import UserError, UserTypeError
 
 __all__ = [
     "Session",
@@ -98,10 +98,10 @@ def coerce_session_settings(value: SessionSettings | dict[str, Any] | None) -> S
     if isinstance(value, SessionSettings):
         return value
     if not isinstance(value, dict):
-        raise UserError(f"session_settings must be SessionSettings or a dict, not {value!r}.")
+        raise UserTypeError(f"session_settings must be SessionSettings or a dict, not {value!r}.")
     unknown = sorted(set(value) - {f.name for f in fields(SessionSettings)})
     if unknown:
-        raise UserError(f"Unknown session settings: {', '.join(map(str, unknown))}.")
+        raise UserTypeError(f"Unknown session settings: {', '.join(map(str, unknown))}.")
     return SessionSettings(**value)
 
 

@@ -11,7 +11,7 @@ import anyio
 
 from .._items import TResponseInputItem
 from .._usage import Usage, usage_from_json
-from ..exceptions import UserError
+from ..exceptions import UserValueError
 from ._openai_api import OpenAIEndpoint
 from ._threads import queue_of
 from .base import Session, SessionSettings
@@ -123,16 +123,18 @@ class OpenAIResponsesCompactionSession:
         max_rollback_items: int | None = None,
     ) -> None:
         if isinstance(underlying_session, OpenAIConversationsSession):
-            raise UserError(
+            raise UserValueError(
                 "OpenAIResponsesCompactionSession cannot wrap OpenAIConversationsSession: "
                 "the server keeps that history."
             )
         if not _is_openai_model_name(model):
-            raise UserError(f"Compaction needs an OpenAI model (gpt-*, o*, ft:...), not {model!r}.")
+            raise UserValueError(
+                f"Compaction needs an OpenAI model (gpt-*, o*, ft:...), not {model!r}."
+            )
         if compaction_mode not in ("previous_response_id", "input", "auto"):
-            raise UserError(f"Unknown compaction_mode {compaction_mode!r}.")
+            raise UserValueError(f"Unknown compaction_mode {compaction_mode!r}.")
         if max_rollback_items is not None and max_rollback_items <= 0:
-            raise UserError("max_rollback_items must be a positive number of items or None.")
+            raise UserValueError("max_rollback_items must be a positive number of items or None.")
         self.session_id = session_id
         self.underlying_session = underlying_session
         self.model = model
@@ -226,7 +228,7 @@ class OpenAIResponsesCompactionSession:
                 else ("previous_response_id")
             )
         if mode == "previous_response_id" and not response_id:
-            raise UserError(
+            raise UserValueError(
                 "previous_response_id compaction needs the run's response id: pass "
                 'run_compaction({"response_id": ...}) or use compaction_mode="input".'
             )
@@ -240,7 +242,7 @@ class OpenAIResponsesCompactionSession:
             items = await self.underlying_session.get_items(limit=limit)
             self._items, self._candidates = items, select_compaction_candidate_items(items)
         if self.max_rollback_items is not None and len(self._items) > self.max_rollback_items:
-            raise UserError(
+            raise UserValueError(
                 f"The history holds more than max_rollback_items={self.max_rollback_items} "
                 "items; it was not compacted and is unchanged."
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .._items import TResponseInputItem
-from ..exceptions import UserError
+from ..exceptions import UserValueError
 from ._openai_api import OpenAIEndpoint
 from ._threads import queue_of
 from .base import SessionSettings, coerce_session_settings, encode_items, resolve_session_limit
@@ -51,7 +51,7 @@ class OpenAIConversationsSession:
     def session_id(self) -> str:
         """The conversation's id; a `UserError` before the first call has created it."""
         if self._conversation_id is None:
-            raise UserError(
+            raise UserValueError(
                 "This OpenAIConversationsSession has no conversation yet: it is created on "
                 "first use (get_items(), add_items(...)), or pass conversation_id=."
             )
