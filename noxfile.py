@@ -1,4 +1,5 @@
-"""Developer sessions: `nox -s tests`, `lint`, `typecheck`, `bench`, `postgres`, `stress`."""
+"""Developer sessions: `nox -s tests`, `lint`, `typecheck`, `bench`, `postgres`, `stress`,
+`docs`."""
 
 from __future__ import annotations
 
@@ -65,3 +66,12 @@ def stress(session: nox.Session) -> None:
         *session.posargs,
         env={"STRUCTAGENTS_STRESS_EXAMPLES": "10000", "STRUCTAGENTS_STRESS_RUNS": "500"},
     )
+
+
+@nox.session(python="3.11")
+def docs(session: nox.Session) -> None:
+    """The documentation site (MkDocs, Material, mkdocstrings), built strict into site/:
+    any warning fails. `nox -s docs -- serve` serves it on localhost:8000 instead."""
+    session.install("-e", ".[docs]")
+    command = session.posargs or ["build", "--strict"]
+    session.run("mkdocs", *command, env={"NO_MKDOCS_2_WARNING": "1"})

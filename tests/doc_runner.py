@@ -22,6 +22,7 @@ import os
 import signal
 import sys
 import tempfile
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,7 @@ def run_block(block: Block, backend: str) -> dict[str, Any]:
         output_path = workdir / ".output.txt"
         sys.stdout.flush()
         sys.stderr.flush()
+        started = time.perf_counter()
         pid = os.fork()
         if pid == 0:  # the child
             os.chdir(workdir)
@@ -115,6 +117,7 @@ def run_block(block: Block, backend: str) -> dict[str, Any]:
             os.dup2(fd, 2)
             _child(block, backend, result_path)
         _, status = os.waitpid(pid, 0)
+        seconds = round(time.perf_counter() - started, 3)
         output = output_path.read_text(errors="replace") if output_path.exists() else ""
         if result_path.exists():
             outcome = json.loads(result_path.read_text())
@@ -122,19 +125,32 @@ def run_block(block: Block, backend: str) -> dict[str, Any]:
             outcome = {"ok": False, "error": f"still running after {TIME_LIMIT} s"}
         else:
             outcome = {"ok": False, "error": f"the block's process ended with status {status}"}
-    return {"id": block.id, "backend": backend, "output": output[-4000:], **outcome}
+    return {
+        "id": block.id,
+        "backend": backend,
+        "seconds": seconds,
+        "output": output[-4000:],
+        **outcome,
+    }
 
 
 def run_all(blocks: list[Block]) -> list[dict[str, Any]]:
     results = []
+    seen: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
     for block in blocks:
+        same = seen.get((block.code, block.context))
+        if same is not None:  # the same code in the same context (a page quoting another)
+            results += [{**outcome, "id": block.id} for outcome in same]
+            continue
+        runs = seen[(block.code, block.context)] = []
         backends = BACKENDS if block.context is None else CONTEXTS[block.context].backends
         for backend in backends:
             outcome = run_block(block, backend)
-            results.append(outcome)
+            runs.append(outcome)
             if block.context is None and not outcome.pop("called_anyio_run", False):
                 break  # a program that never starts an event loop runs once
             outcome.pop("called_anyio_run", None)
+        results += runs
     return results
 
 
