@@ -11,6 +11,7 @@ from openai import AsyncOpenAI
 
 from structagents import (
     Agent,
+    FileSearchTool,
     ModelConnectionError,
     ModelRetrySettings,
     ModelSettings,
@@ -20,7 +21,10 @@ from structagents import (
     RetryDecision,
     RetryPolicyContext,
     Runner,
+    ShellTool,
     UserError,
+    WebSearchTool,
+    function_tool,
     retry_policies,
 )
 from structagents.testing import FakeOpenAIServer, Fault
@@ -205,3 +209,33 @@ async def test_a_stream_cut_after_the_user_saw_text_is_not_sent_again(
     assert len(server.requests) == (1 if seen_text else 2)
     if seen_text:
         assert "a " in deltas  # the user saw part of the first answer
+
+
+async def test_a_named_tool_choice_forces_hosted_and_builtin_tools_by_their_type() -> None:
+    def lookup() -> str:
+        return "x"
+
+    tools: list[Any] = [
+        WebSearchTool(),
+        FileSearchTool(vector_store_ids=["vs"]),
+        ShellTool(executor=lambda request: "ok"),
+        function_tool(lookup),
+    ]
+    choices: dict[str, Any] = {
+        "web_search": {"type": "web_search"},
+        "file_search": {"type": "file_search"},
+        "shell": {"type": "shell"},
+        "lookup": {"type": "function", "name": "lookup"},
+        "required": "required",
+    }
+    async with FakeOpenAIServer(steps=["ok"] * len(choices)) as server:
+        async with client_for(server) as client:
+            for choice in choices:
+                agent = Agent(
+                    name="C",
+                    model=OpenAIResponsesModel("m", openai_client=client),
+                    tools=tools,
+                    model_settings=ModelSettings(tool_choice=choice),
+                )
+                await Runner.run(agent, "hi")
+    assert [request.body["tool_choice"] for request in server.requests] == list(choices.values())

@@ -107,7 +107,7 @@ class OpenAIResponsesModel(OpenAIModelBase):
             ("temperature", settings.temperature),
             ("top_p", settings.top_p),
             ("max_output_tokens", settings.max_tokens),
-            ("tool_choice", _tool_choice(settings.tool_choice)),
+            ("tool_choice", _tool_choice(settings.tool_choice, tools)),
             ("parallel_tool_calls", settings.parallel_tool_calls if tool_specs else None),
             ("truncation", settings.truncation),
             ("reasoning", plain_json(settings.reasoning)),
@@ -163,10 +163,35 @@ _LOGPROBS = "message.output_text.logprobs"
 _FILE_SEARCH_RESULTS = "file_search_call.results"
 
 
-def _tool_choice(choice: Any) -> Any:
+def _tool_choice(choice: Any, tools: list[Tool]) -> Any:
+    """The Responses `tool_choice`: a hosted or built-in tool's name forces that tool, as in the
+    reference (`"web_search"` -> `{"type": "web_search"}`); another name, the function tool."""
     if choice is None or isinstance(choice, dict) or choice in ("auto", "required", "none"):
         return choice
+    if choice in _HOSTED_CHOICES:
+        return {"type": choice}
+    names = {getattr(tool, "name", None): tool for tool in tools}
+    if choice in ("shell", "apply_patch") and choice in names:
+        return {"type": choice}
+    if choice in ("computer", "computer_use", "computer_use_preview"):
+        computer = names.get("computer_use_preview")
+        if computer is not None:
+            return {"type": computer.tool_spec()["type"]}  # type: ignore[union-attr]
+        if choice == "computer_use_preview":
+            return {"type": choice}
     return {"type": "function", "name": choice}
+
+
+_HOSTED_CHOICES = frozenset(
+    {
+        "file_search",
+        "web_search",
+        "web_search_preview",
+        "image_generation",
+        "code_interpreter",
+        "mcp",
+    }
+)
 
 
 def _checked(data: object) -> dict[str, Any]:
