@@ -17,7 +17,9 @@ from structagents import (
     ModelSettings,
     Prompt,
     RunConfig,
+    RunContextWrapper,
     Runner,
+    ToolContext,
     ToolExecutionConfig,
     UserError,
     function_tool,
@@ -219,3 +221,17 @@ async def test_tool_execution_limits_function_tools_at_once_and_is_validated() -
         ToolExecutionConfig(pre_approval_tool_input_guardrails="yes")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="unknown ToolExecutionConfig field"):
         RunConfig(tool_execution={"max_concurrency": 2})  # type: ignore[arg-type]
+
+
+def test_a_tool_context_takes_a_dict_run_config() -> None:
+    ctx = ToolContext.from_run_context(
+        RunContextWrapper(None),
+        tool_name="t",
+        tool_call_id="c",
+        tool_arguments="{}",
+        run_config={"max_concurrent_tools": 3},
+    )
+    assert isinstance(ctx.run_config, RunConfig)
+    assert ctx.run_config.max_concurrent_tools == 3
+    with pytest.raises(TypeError, match="max_turn"):
+        ToolContext(None, run_config={"max_turn": 1})  # type: ignore[arg-type]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic
+from typing import TYPE_CHECKING, Any, Generic, cast
 
 from typing_extensions import TypeVar
 
@@ -144,6 +144,13 @@ class ToolContext(RunContextWrapper[TContext]):
     tool_namespace: str | None = None
     """The call's Responses `namespace` (a tool loaded by tool search), if it has one."""
 
+    def __post_init__(self) -> None:
+        config: Any = self.run_config
+        if isinstance(config, dict):  # the reference accepts the dict form here too
+            from ._config import coerce_run_config
+
+            self.run_config = coerce_run_config(config)
+
     @classmethod
     def from_agent_context(
         cls,
@@ -154,7 +161,7 @@ class ToolContext(RunContextWrapper[TContext]):
         *,
         tool_name: str | None = None,
         tool_arguments: str | None = None,
-        run_config: RunConfig | None = None,
+        run_config: RunConfig | dict[str, Any] | None = None,
     ) -> ToolContext[TContext]:
         """The reference SDK's spelling of `from_run_context`: the name and arguments come from
         `tool_call` (a `function_call` item, dict or SDK object) unless given."""
@@ -181,7 +188,7 @@ class ToolContext(RunContextWrapper[TContext]):
         tool_call_id: str,
         tool_arguments: str,
         agent: Agent[Any] | None = None,
-        run_config: RunConfig | None = None,
+        run_config: RunConfig | dict[str, Any] | None = None,
     ) -> ToolContext[TContext]:
         """Make the context for one tool call; its `usage` and approvals are the run's."""
         tool_ctx = cls(
@@ -191,7 +198,7 @@ class ToolContext(RunContextWrapper[TContext]):
             tool_call_id,
             tool_arguments,
             agent,
-            run_config,
+            cast("RunConfig | None", run_config),  # a dict is converted by __post_init__
         )
         tool_ctx._approvals = run_context._approvals
         tool_ctx.turn_input = run_context.turn_input
