@@ -251,6 +251,14 @@ async def test_a_client_executed_tool_search_call_is_a_model_behavior_error() ->
         await Runner.run(Agent("ops", model=model, tools=tools), "go")
 
 
+async def test_with_a_prompt_template_the_searchable_tools_may_be_the_templates() -> None:
+    async with FakeOpenAIServer(["ok"]) as server, client_for(server) as client:
+        model = OpenAIResponsesModel("gpt-test", openai_client=client)
+        agent = Agent("ops", model=model, tools=[ToolSearchTool()], prompt={"id": "pmpt_1"})
+        assert (await Runner.run(agent, "go")).final_output == "ok"
+    assert server.requests[0].body["tools"] == [{"type": "tool_search"}]
+
+
 async def test_a_deferred_hosted_mcp_server_is_searchable() -> None:
     mcp = {"type": "mcp", "server_label": "docs", "server_url": "https://x", "defer_loading": True}
     async with FakeOpenAIServer(["ok"]) as server, client_for(server) as client:

@@ -130,8 +130,9 @@ def responses_only_features(tool: FunctionTool) -> list[str]:
     return features
 
 
-def check_tool_search_setup(tools: list[Tool]) -> None:
-    """The Responses API's rules for tool search, as `UserError`s before any request."""
+def check_tool_search_setup(tools: list[Tool], *, has_prompt: bool = False) -> None:
+    """The Responses API's rules for tool search, as `UserError`s before any request (with a
+    prompt template, the searchable tools may be the template's own)."""
     from ._hosted_tools import HostedMCPTool
     from ._tools import FunctionTool
 
@@ -148,7 +149,12 @@ def check_tool_search_setup(tools: list[Tool]) -> None:
             "Deferred-loading Responses tools require ToolSearchTool() when using OpenAI "
             "Responses models: add ToolSearchTool() to the agent's tools."
         )
-    if searches and not deferred and not any(t._tool_namespace for t in functions):
+    if (
+        searches
+        and not has_prompt
+        and not deferred
+        and not any(t._tool_namespace for t in functions)
+    ):
         raise UserError(
             "ToolSearchTool() requires at least one searchable Responses surface: a "
             "tool_namespace(...) function tool, a deferred-loading function tool "
@@ -193,13 +199,13 @@ def _check_namespace_shape(name: str, namespace: str) -> None:
 
 
 def tool_search_specs(
-    tools: list[Tool], function_spec: Any, other_spec: Any
+    tools: list[Tool], function_spec: Any, other_spec: Any, *, has_prompt: bool = False
 ) -> list[dict[str, Any]]:
     """The Responses `tools` entries for `tools`: namespaced function tools grouped into one
     `{"type": "namespace", ...}` entry where the namespace first appears."""
     from ._tools import FunctionTool
 
-    check_tool_search_setup(tools)
+    check_tool_search_setup(tools, has_prompt=has_prompt)
     specs: list[dict[str, Any]] = []
     namespaces: dict[str, dict[str, Any]] = {}
     for tool in tools:

@@ -87,7 +87,9 @@ class OpenAIResponsesModel(OpenAIModelBase):
         body: dict[str, Any] = {"model": self.model, "input": input}
         if system_instructions is not None:
             body["instructions"] = system_instructions
-        tool_specs = tool_search_specs(tools, _function_spec, _other_spec)
+        tool_specs = tool_search_specs(
+            tools, _function_spec, _other_spec, has_prompt=prompt is not None
+        )
         tool_specs += [_function_tool(*handoff_schema_of(h)) for h in handoffs]
         check_tool_search_tool_choice(settings.tool_choice, tools, handoffs)
         if tool_specs:
