@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import logging
+import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import anyio
 import pytest
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -99,8 +104,6 @@ async def test_builtin_tools(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 async def test_tracing(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    import json
-
     path = tmp_path / "spans.jsonl"
     outcome = await load("tracing").main(str(path))
     assert outcome["same_trace"] is True
@@ -168,3 +171,88 @@ async def test_approvals(tmp_path: Any, anyio_backend: str) -> None:
         "function_call_output",
         "message",
     ]
+
+
+class _Lines(logging.Handler):
+    """Collects log messages; `wait_for` blocks (in a worker thread) until one arrives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+        self.changed = threading.Condition()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with self.changed:
+            self.messages.append(record.getMessage())
+            self.changed.notify_all()
+
+    async def wait_for(self, message: str) -> None:
+        def wait() -> bool:
+            with self.changed:
+                return self.changed.wait_for(lambda: message in self.messages, timeout=30)
+
+        assert await anyio.to_thread.run_sync(wait), f"never logged: {message!r}"
+
+
+# A real uvicorn (in a thread, on its own asyncio loop) on a free loopback port, and a real
+# HTTP client on each backend (trio's real clock: real sockets).
+@pytest.mark.parametrize("anyio_backend", ["asyncio", "trio"])
+async def test_fastapi_sse() -> None:
+    pytest.importorskip("fastapi", reason="pip install 'structagents[examples]'")
+    import httpx
+    import uvicorn
+
+    module: Any = load("fastapi_sse")
+    lines = _Lines()
+    module.log.addHandler(lines)
+    module.log.setLevel(logging.INFO)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(module.app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
+    thread.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            module.search_seconds = 0
+            reply = await client.get("/research", params={"topic": "reefs"})
+            frames = [frame.split("\n") for frame in reply.text.split("\n\n") if frame]
+            sent = [
+                (name[len("event: ") :], json.loads(data[len("data: ") :])) for name, data in frames
+            ]
+            answer = "Here is what the archives say about reefs."
+            assert sent[:2] == [
+                ("tool_called", "tool_call_item"),
+                ("tool_output", "tool_call_output_item"),
+            ]
+            assert "".join(data for name, data in sent if name == "delta") == answer
+            assert sent[-2:] == [
+                ("message_output_created", "message_output_item"),
+                ("done", answer),
+            ]
+            await lines.wait_for("run for 'Research reefs.' completed")
+
+            module.search_seconds = 3600  # the client leaves while the search runs
+            events = []
+            async with client.stream("GET", "/research", params={"topic": "tides"}) as reply:
+                assert reply.headers["content-type"] == "text/event-stream"
+                # Stop reading by cancelling the next read: that ends httpx's nested byte
+                # generators at once (a `break` would leave them to the garbage collector).
+                with anyio.CancelScope() as reading:
+                    async for line in reply.aiter_lines():
+                        if line.startswith("event: "):
+                            events.append(line.removeprefix("event: "))
+                        if line == "event: tool_called":
+                            await lines.wait_for("deep_search('tides') started")
+                            reading.cancel()  # no await in this loop after this
+            # Leaving the block closed the connection mid-stream.
+        await lines.wait_for("deep_search('tides') cancelled")
+        await lines.wait_for("run for 'Research tides.' cancelled: the client disconnected")
+        assert events == ["tool_called"]
+        assert "run for 'Research tides.' completed" not in lines.messages
+    finally:
+        server.should_exit = True
+        await anyio.to_thread.run_sync(thread.join)
+        sock.close()
+        module.log.removeHandler(lines)
