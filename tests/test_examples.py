@@ -256,3 +256,52 @@ async def test_fastapi_sse() -> None:
         await anyio.to_thread.run_sync(thread.join)
         sock.close()
         module.log.removeHandler(lines)
+
+
+def test_trio_nursery(capsys: pytest.CaptureFixture[str]) -> None:
+    import trio.testing
+
+    module = load("trio_nursery")
+    clock = trio.testing.MockClock(autojump_threshold=0)  # the 30 s fetch takes no real time
+    outcome = trio.run(module.main, clock=clock)
+    assert outcome == {
+        "answers": {"Oslo": "Oslo looks mild.", "Lima": "Lima looks mild."},
+        "cancelled": ["Tokyo", "Tokyo"],  # under move_on_after, then under fail_after
+        "stored": {"Oslo": 4, "Lima": 4, "Tokyo": 0},
+        "tasks_left": 0,
+    }
+    assert "Tokyo again: too slow, cancelled" in capsys.readouterr().out
+
+
+async def test_research_team() -> None:
+    outcome = await load("research_team").main()
+    assert outcome == {
+        "findings": [
+            "tides: 3 sources agree.",
+            "salinity: 3 sources agree.",
+            "shipping: 3 sources agree.",
+            "wildlife: 3 sources agree.",
+        ],
+        "most_at_once": 2,  # four researchers, max_concurrent_tools=2
+        "answer": "Baltic brief: four findings, all well sourced.",
+        "requests": 10,  # the editor's 2, and 2 for each researcher
+    }
+
+
+def test_notebook() -> None:
+    """Top-level await, as in Jupyter: the file is fed to an asyncio REPL, as its header says."""
+    with (EXAMPLES / "notebook.py").open() as cells:
+        done = subprocess.run(
+            [sys.executable, "-m", "asyncio"],
+            stdin=cells,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "Error" not in output, output  # the REPL prints a failing cell's traceback and goes on
+    assert "answer: The moon's pull makes the tides." in done.stdout
+    assert "Twice a day, roughly." in done.stdout
+    assert "run_sync: Runner.run_sync() was called inside a running asyncio event loop" in output
+    assert "every cell ran" in done.stdout
