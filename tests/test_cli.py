@@ -122,3 +122,20 @@ def test_demo_guardrail_trip_says_no_tool_started(capsys: pytest.CaptureFixture[
     assert events[-1] == "guardrail travel_only: tripped (not about travel)"
     assert "tool" not in " ".join(events)
     assert out.endswith("guardrail 'travel_only' stopped the run (no tool had started)\n")
+
+
+def test_every_option_of_every_command_has_help_text() -> None:
+    import argparse
+
+    from structagents.cli import build_parser
+
+    parser = build_parser()
+    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(commands.choices) == {"demo", "bench", "fake-server"}
+    for name, command in [("structagents", parser), *commands.choices.items()]:
+        for action in command._actions:
+            if action is commands:
+                continue
+            assert action.help, f"{name} {'/'.join(action.option_strings)} has no help text"
+    for choice in commands._choices_actions:
+        assert choice.help, f"command {choice.dest} has no help text"

@@ -122,6 +122,8 @@ def main(args: argparse.Namespace) -> int:
         print(json.dumps(json_record(columns, sizes), indent=2))
     else:
         print_tables(columns, check_targets(columns, sizes))
+        if args.quick:
+            print("--quick: small sizes, so the targets are graded on noisy numbers.")
         print(reference_hint())
     if args.plot is not None:
         from ._plot import plot
