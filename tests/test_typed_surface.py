@@ -131,6 +131,32 @@ async def test_the_seeds_streaming_and_item_idioms_inside_async_with(
     assert capsys.readouterr().out == f"how_many_jokes {{}}\n{JOKES}\n"
 
 
+async def test_typed_objects_equal_what_validation_makes() -> None:
+    """Flat events and items are built shallowly (no validation): they must be the objects
+    `model_validate` would make from the same JSON, nested ones too."""
+    steps = [[function_call("how_many_jokes", {}, call_id="call_1")], JOKES]
+    async with FakeOpenAIServer(steps=steps) as server:
+        async with AsyncOpenAI(base_url=server.base_url, api_key="k", max_retries=0) as client:
+            agent = joker(OpenAIResponsesModel("gpt-test", openai_client=client))
+            events: list[RawResponsesStreamEvent] = []
+            async with Runner.run_streamed(agent, input="Hello") as result:
+                async for event in result.stream_events():
+                    if isinstance(event, RawResponsesStreamEvent):
+                        events.append(event)
+    kinds = {type(event.data).__name__ for event in events}
+    assert {"ResponseTextDeltaEvent", "ResponseFunctionCallArgumentsDeltaEvent"} <= kinds
+    for event in events:
+        assert event.data == type(event.data).model_validate(event.data_dict), event.data_dict
+        assert event.data.model_dump(mode="json", exclude_unset=True) == event.data_dict
+    for item in result.new_items[:1] + result.new_items[-1:]:
+        assert item.raw_item == type(item.raw_item).model_validate(item.raw_item_dict)
+
+    bare = ToolCallItem(Agent(name="a"), {"type": "function_call", "call_id": "c", "name": "f"})
+    assert isinstance(bare.raw_item, ResponseFunctionToolCall)
+    assert (bare.raw_item.name, bare.raw_item.id, bare.raw_item.status) == ("f", None, None)
+    assert bare.raw_item.model_dump(exclude_unset=True) == bare.raw_item_dict
+
+
 async def test_stream_event_data_is_typed_and_data_dict_is_the_json() -> None:
     model = ScriptedModel(["Hi there"])
     kinds: list[type] = []

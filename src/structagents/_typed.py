@@ -8,14 +8,17 @@ that nobody inspects pay nothing and `import structagents` never imports `openai
 
 from __future__ import annotations
 
+import inspect
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 __all__ = ["TypedView", "plain", "typed_output_item", "typed_output_items", "typed_stream_event"]
 
 _Kind = Literal["output_item", "stream_event"]
-_classes: dict[_Kind, dict[str, Any]] = {}
+_builders: dict[_Kind, dict[str, _Builder]] = {}
+_set = object.__setattr__
 
 
 def plain(value: Any) -> dict[str, Any]:
@@ -35,32 +38,110 @@ def plain(value: Any) -> dict[str, Any]:
     )
 
 
-def _classes_for(kind: _Kind) -> dict[str, Any]:
-    """The SDK classes of one discriminated union, by their `type` value (built once)."""
-    classes = _classes.get(kind)
-    if classes is None:
+def _builders_for(kind: _Kind) -> dict[str, _Builder]:
+    """A builder per SDK class of one discriminated union, by its `type` value (made once)."""
+    builders = _builders.get(kind)
+    if builders is None:
         from openai.types.responses import ResponseOutputItem, ResponseStreamEvent
 
         union = ResponseOutputItem if kind == "output_item" else ResponseStreamEvent
-        classes = {}
+        builders = {}
         for cls in typing.get_args(typing.get_args(union)[0]):
+            builder = _Builder.for_class(cls)
             for name in typing.get_args(cls.model_fields["type"].annotation):
-                classes[name] = cls
-        _classes[kind] = classes
-    return classes
+                builders[name] = builder
+        _builders[kind] = builders
+    return builders
 
 
 def _typed(kind: _Kind, data: dict[str, Any]) -> Any:
-    cls = _classes_for(kind).get(data.get("type"))  # type: ignore[arg-type]
-    if cls is None:
+    builder = _builders_for(kind).get(data.get("type"))  # type: ignore[arg-type]
+    if builder is None:
         return data  # a kind this openai release does not know: stays a dict
-    from pydantic import ValidationError
+    return builder.build(data)
 
-    try:
-        return cls.model_validate(data)
-    except ValidationError:
-        # Incomplete data (e.g. a hand-written item without an id) still reads as the type.
-        return cls.construct(**data)
+
+def _holds_model(annotation: Any) -> bool:
+    """Whether a field's annotation may contain a pydantic model (its value needs building)."""
+    from pydantic import BaseModel
+
+    if typing.get_origin(annotation) is Literal:
+        return False
+    if isinstance(annotation, str | typing.ForwardRef):
+        return True  # unresolved: assume it does
+    if inspect.isclass(annotation) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_model(arg) for arg in typing.get_args(annotation))
+
+
+@dataclass(frozen=True)
+class _Builder:
+    """Builds one SDK class from dicts.
+
+    Validation costs ~5-10 µs per object (the SDK's lenient `construct`, for incomplete data,
+    ~50 µs), paid on every streamed delta read as typed. Most stream events and many items
+    have only scalar fields (`ResponseTextDeltaEvent`, `ResponseFunctionToolCall`): for those
+    the object is made shallowly, as pydantic's `model_construct` does (the dict's fields plus
+    the class's defaults), which is what validation of such JSON would give. Dicts holding
+    nested objects (`.item`, `.response`, `.part`, non-empty `logprobs`) or keys the class
+    does not declare are validated.
+    """
+
+    cls: Any
+    names: frozenset[str]
+    """Fields that may be set shallowly: declared, without an alias."""
+    nested: tuple[str, ...]
+    """Fields whose values are models (or lists of them): shallow only when None or empty."""
+    defaults: dict[str, Any]
+    factories: tuple[tuple[str, Callable[[], Any]], ...]
+
+    @classmethod
+    def for_class(cls, model: Any) -> _Builder:
+        from pydantic_core import PydanticUndefined
+
+        names: set[str] = set()
+        nested: list[str] = []
+        defaults: dict[str, Any] = {}
+        factories: list[tuple[str, Callable[[], Any]]] = []
+        always_validate = bool(model.__private_attributes__)
+        for name, field in model.model_fields.items():
+            if getattr(field, "default_factory_takes_data", False):
+                always_validate = True  # a factory reading the other fields: always validate
+            elif field.default_factory is not None:
+                factories.append((name, field.default_factory))
+            elif field.default is not PydanticUndefined:
+                defaults[name] = field.default
+            if field.alias not in (None, name) or field.validation_alias not in (None, name):
+                continue  # set under its alias: validate (the key is not in `names`)
+            names.add(name)
+            if _holds_model(field.annotation):
+                nested.append(name)
+        if always_validate or model.model_config.get("extra") != "allow":
+            names.clear()  # not the shape made below: always validate
+        return cls(model, frozenset(names), tuple(nested), defaults, tuple(factories))
+
+    def build(self, data: dict[str, Any]) -> Any:
+        if data.keys() <= self.names and all(data.get(n) in (None, []) for n in self.nested):
+            return self._shallow(data)
+        from pydantic import ValidationError
+
+        try:
+            return self.cls.model_validate(data)
+        except ValidationError:
+            # Incomplete data (e.g. a hand-written item without an id) still reads as the type.
+            return self.cls.construct(**data)
+
+    def _shallow(self, data: dict[str, Any]) -> Any:
+        values = {**self.defaults, **data}
+        for name, factory in self.factories:
+            if name not in data:
+                values[name] = factory()
+        obj = self.cls.__new__(self.cls)
+        _set(obj, "__dict__", values)
+        _set(obj, "__pydantic_fields_set__", set(data))
+        _set(obj, "__pydantic_extra__", {})
+        _set(obj, "__pydantic_private__", None)
+        return obj
 
 
 def typed_output_item(data: dict[str, Any]) -> Any:
