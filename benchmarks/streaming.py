@@ -1,15 +1,18 @@
 """Streaming over loopback HTTP: text deltas per second through a streamed run, and the latency
 the runtime adds to the first delta, next to the reference SDK (openai-agents 0.24.0).
 
-    python benchmarks/streaming.py [--quick] [--deltas N] [--repeat R]
+    python benchmarks/streaming.py [--quick] [--deltas N] [--repeat R] [--batch B]
 
 `FakeOpenAIServer` runs in its own process and streams a reply of N word-sized
-`response.output_text.delta` events (N = 5000). Each side reads it through the `openai`
-client over loopback HTTP with the reference docs' loop (`isinstance(event.data,
-ResponseTextDeltaEvent)`, `event.data.delta`: typed events on); ours also with the plain path
-(`event.data_dict`). deltas/s = N / wall of the streamed run (request to stream end), best of R;
-first-delta latency = consumer receiving the first delta - the server writing it to its socket
-(both `time.perf_counter()`, CLOCK_MONOTONIC, so comparable across processes), median of R.
+`response.output_text.delta` events (N = 5000), B events per HTTP chunk and socket write
+(B = 64, so the clients set the pace, not the fake server; B = 1 is one write per event).
+Each side reads it through the `openai` client over loopback HTTP with the reference docs'
+loop (`isinstance(event.data, ResponseTextDeltaEvent)`, `event.data.delta`: typed events on);
+ours also with the plain path (`event.data_dict`). The sides take turns for R rounds (one
+warm-up run and one timed run each), so load on a shared machine hits them alike.
+deltas/s = N / wall of the streamed run (request to stream end), best round; first-delta
+latency = consumer receiving the first delta - the server writing it to its socket (both
+`time.perf_counter()`, CLOCK_MONOTONIC, so comparable across processes), median.
 "server only" is httpx reading the same SSE reply and counting delta lines: the floor.
 """
 
@@ -36,22 +39,49 @@ _DELTA = b"response.output_text.delta"
 
 
 class _TimedStream(anyio.abc.ByteStream):
-    """The server's socket stream, noting when the first text delta of a reply is written."""
+    """The server's socket stream, noting when the first text delta of a reply is written.
 
-    def __init__(self, stream: anyio.abc.SocketStream, log: Path) -> None:
-        self._stream, self._log, self._noted = stream, log, False
+    With `batch` > 1 it sends the reply's events `batch` at a time, as one HTTP chunk in one
+    socket write (as a buffering proxy would), so the client side, not the fake server, sets
+    the pace.
+    """
+
+    def __init__(self, stream: anyio.abc.SocketStream, log: Path, batch: int) -> None:
+        self._stream, self._log, self._batch = stream, log, batch
+        self._noted = False
+        self._pending: list[bytes] = []
 
     async def send(self, item: bytes) -> None:
-        if not self._noted and _DELTA in item:
+        if item.startswith(b"HTTP/1.1"):
+            self._noted = False  # a new reply on a kept-alive connection
+        self._pending.append(item)
+        is_sse_chunk = item.endswith(b"\n\n\r\n")
+        is_chunked_head = item.startswith(b"HTTP/1.1") and b"chunked" in item.lower()
+        if len(self._pending) >= self._batch or not (is_sse_chunk or is_chunked_head):
+            await self._flush()
+
+    async def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        parts: list[bytes] = []
+        events: list[bytes] = []  # consecutive events, sent as one HTTP chunk
+        for item in [*pending, b""]:
+            if item.endswith(b"\n\n\r\n"):
+                events.append(item.split(b"\r\n", 1)[1][:-2])
+                continue
+            if events:
+                joined = b"".join(events)
+                parts.append(b"%x\r\n%s\r\n" % (len(joined), joined))
+                events = []
+            parts.append(item)
+        data = b"".join(parts)
+        if not self._noted and _DELTA in data:
             self._noted = True
             stamp = time.perf_counter()
-            await self._stream.send(item)
+            await self._stream.send(data)
             with self._log.open("a") as out:
                 out.write(f"{stamp}\n")
             return
-        if item.startswith(b"HTTP/1.1"):
-            self._noted = False  # a new reply on a kept-alive connection
-        await self._stream.send(item)
+        await self._stream.send(data)
 
     async def receive(self, max_bytes: int = 65536) -> bytes:
         return await self._stream.receive(max_bytes)
@@ -64,17 +94,18 @@ class _TimedStream(anyio.abc.ByteStream):
 
 
 class _TimedServer(FakeOpenAIServer):
-    def __init__(self, steps: list[Any], log: Path) -> None:
+    def __init__(self, steps: list[Any], log: Path, batch: int) -> None:
         super().__init__(steps)
-        self._log = log
+        self._log, self._batch = log, batch
 
     async def _serve_connection(self, stream: anyio.abc.SocketStream) -> None:
-        await super()._serve_connection(_TimedStream(stream, self._log))  # type: ignore[arg-type]
+        timed = _TimedStream(stream, self._log, self._batch)
+        await super()._serve_connection(timed)  # type: ignore[arg-type]
 
 
-async def _serve(deltas: int, replies: int, log: Path) -> None:
+async def _serve(deltas: int, replies: int, log: Path, batch: int) -> None:
     text = " ".join(f"w{i % 10}" for i in range(deltas))
-    async with _TimedServer([text] * replies, log) as server:
+    async with _TimedServer([text] * replies, log, batch) as server:
         print(server.base_url, flush=True)
         await anyio.sleep_forever()
 
@@ -172,19 +203,27 @@ async def _server_only(base_url: str, repeat: int) -> list[tuple[int, float, Any
     return runs
 
 
-def _measure(
-    label: str, deltas: int, log: Path, run: Callable[[], list[tuple[int, float, float, Any]]]
-) -> dict[str, Any]:
+Run = tuple[int, float, Any, float]  # deltas seen, start, first delta, end
+
+
+def _sample(deltas: int, log: Path, run: Callable[[], list[Run]]) -> list[tuple[float, float]]:
+    """(wall, first-delta latency) of each run but the first (a warm-up)."""
     before = len(log.read_text().split()) if log.exists() else 0
     runs = run()
     sent = [float(x) for x in log.read_text().split()[before:]]
-    assert all(r[0] == deltas for r in runs), f"{label}: {[r[0] for r in runs]} deltas"
-    best = min(end - start for _, start, _, end in runs[1:] or runs)
-    latencies = [first - stamp for (_, _, first, _), stamp in zip(runs, sent, strict=True)]
+    assert all(r[0] == deltas for r in runs), f"{[r[0] for r in runs]} deltas"
+    timed = [
+        (end - start, first - stamp)
+        for (_, start, first, end), stamp in zip(runs, sent, strict=True)
+    ]
+    return timed[1:]
+
+
+def _row(label: str, deltas: int, samples: list[tuple[float, float]]) -> dict[str, Any]:
     return {
         "side": label,
-        "deltas_per_s": deltas / best,
-        "first_delta_latency_ms": statistics.median(latencies[1:] or latencies) * 1000,
+        "deltas_per_s": deltas / min(wall for wall, _ in samples),
+        "first_delta_latency_ms": statistics.median(lat for _, lat in samples) * 1000,
     }
 
 
@@ -192,7 +231,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--deltas", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=6)
-    parser.add_argument("--quick", action="store_true", help="500 deltas, 3 repeats")
+    parser.add_argument("--quick", action="store_true", help="2 rounds")
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=64,
+        help="events per socket write of the server (1: one write per event, server-bound)",
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--log", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help="also write the rows here")
@@ -200,9 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-typed", action="store_true", help="ours only through data_dict")
     args = parser.parse_args(argv)
     if args.quick:
-        args.deltas, args.repeat = 500, 3
+        args.repeat = 2
     if args.serve:
-        anyio.run(_serve, args.deltas, 10_000, args.log)
+        anyio.run(_serve, args.deltas, 10_000, args.log, args.batch)
         return 0
     try:
         import agents  # type: ignore[import-not-found, unused-ignore]  # noqa: F401
@@ -212,8 +257,9 @@ def main(argv: list[str] | None = None) -> int:
         has_reference = False
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "sent.log"
+        serve = ["--serve", "--log", str(log), "--deltas", str(args.deltas)]
         server = subprocess.Popen(
-            [sys.executable, __file__, "--serve", "--deltas", str(args.deltas), "--log", str(log)],
+            [sys.executable, __file__, *serve, "--batch", str(args.batch)],
             stdout=subprocess.PIPE,
             text=True,
             env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
@@ -224,22 +270,31 @@ def main(argv: list[str] | None = None) -> int:
             r, n = args.repeat, args.deltas
 
             def run_on(backend: str, fn: Callable[..., Awaitable[Any]], *a: Any) -> Any:
-                return lambda: anyio.run(fn, url, r, *a, backend=backend)
+                return lambda: anyio.run(fn, url, 2, *a, backend=backend)  # warm-up + one
 
-            rows = [_measure("server only (httpx)", n, log, run_on("asyncio", _server_only))]
+            sides: dict[str, Callable[[], list[Run]]] = {
+                "server only (httpx)": run_on("asyncio", _server_only)
+            }
             for backend in ("asyncio", "trio"):
                 for typed in (False,) if args.no_typed else (True, False):
                     label = f"structagents/{backend}, {'typed' if typed else 'data_dict'}"
-                    rows.append(_measure(label, n, log, run_on(backend, _ours, typed)))
+                    sides[label] = run_on(backend, _ours, typed)
             if has_reference and not args.ours_only:
-                rows.append(
-                    _measure("openai-agents/asyncio", n, log, run_on("asyncio", _reference))
-                )
+                sides["openai-agents/asyncio"] = run_on("asyncio", _reference)
+            # Round-robin, so a burst of load on the shared machine hits every side alike.
+            samples: dict[str, list[tuple[float, float]]] = {label: [] for label in sides}
+            for _ in range(r):
+                for label, side in sides.items():
+                    samples[label] += _sample(n, log, side)
+            rows = [_row(label, n, runs) for label, runs in samples.items()]
         finally:
             server.kill()
             server.wait()
     ref = next((row for row in rows if row["side"].startswith("openai-agents")), None)
-    print(f"\n{n} text deltas over loopback HTTP, best of {r} (latency: median)\n")
+    writes = "one socket write per event" if args.batch == 1 else f"{args.batch} events per write"
+    print(
+        f"\n{n} text deltas over loopback HTTP ({writes}), best of {r} rounds (latency: median)\n"
+    )
     print("| side | deltas/s | ÷ reference | first-delta latency (ms) |")
     print("|---|---|---|---|")
     for row in rows:
