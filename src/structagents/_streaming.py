@@ -97,7 +97,10 @@ class RunResultStreaming:
     async def __anext__(self) -> StreamEvent:
         receive, outcome = self._entered()
         try:
-            return await receive.receive()
+            try:  # a buffered event needs no scheduler round trip (it waits once it drains)
+                return receive.receive_nowait()
+            except anyio.WouldBlock:
+                return await receive.receive()
         except (anyio.EndOfStream, anyio.ClosedResourceError):
             pass
         # Raised outside the `except`: the run's error keeps its own cause and context.

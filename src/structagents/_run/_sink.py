@@ -33,7 +33,10 @@ class EventSink:
         """Send a model stream event (a dict, or an SDK event from a reference-style model)."""
         event = RawResponsesStreamEvent(data=data)
         if self._held is None:
-            await self._send.send(event)
+            try:
+                self._send.send_nowait(event)  # room in the buffer: no scheduler round trip
+            except anyio.WouldBlock:
+                await self._send.send(event)
             return
         async with self._lock:
             if self._held is not None and len(self._held) < self._limit:
