@@ -121,7 +121,7 @@ class _Builder:
         return cls(model, frozenset(names), tuple(nested), defaults, tuple(factories))
 
     def build(self, data: dict[str, Any]) -> Any:
-        if data.keys() <= self.names and all(data.get(n) in (None, []) for n in self.nested):
+        if self.names.issuperset(data) and self._nested_empty(data):
             return self._shallow(data)
         from pydantic import ValidationError
 
@@ -131,8 +131,15 @@ class _Builder:
             # Incomplete data (e.g. a hand-written item without an id) still reads as the type.
             return self.cls.construct(**data)
 
+    def _nested_empty(self, data: dict[str, Any]) -> bool:
+        for name in self.nested:
+            value = data.get(name)
+            if value is not None and value != []:
+                return False
+        return True
+
     def _shallow(self, data: dict[str, Any]) -> Any:
-        values = {**self.defaults, **data}
+        values = {**self.defaults, **data} if self.defaults else dict(data)
         for name, factory in self.factories:
             if name not in data:
                 values[name] = factory()
