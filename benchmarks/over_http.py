@@ -2,11 +2,13 @@
 scripted Responses server in another process, next to a "server only" baseline (a plain
 httpx client posting the same conversation and reading the same replies, no SDK).
 
-    python benchmarks/over_http.py [--quick]
+    python benchmarks/over_http.py [--quick] [--output DIR]
 
 Workloads: one turn of 1000 parallel no-op tools then a final answer; 100 sequential
 one-tool turns; a streamed reply of 5 000 text deltas; 200 concurrent runs (one tool turn
-each). Each is reported as its time and as a ratio to the server-only time.
+each). Each is reported as its time (or rate) and as its cost relative to the server-only
+side; then the goals, PASS/MISS. A full run writes over_http.json and over_http.md to
+benchmarks/results/ (or to --output, which also records a quick run).
 """
 
 from __future__ import annotations
@@ -14,9 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
@@ -25,22 +24,10 @@ from typing import Any
 import anyio
 import httpx
 
-HERE = Path(__file__).resolve().parent
+from structagents._bench import machine
+from structagents._bench_http import headers, start_server
 
-
-def start_server() -> tuple[subprocess.Popen[bytes], str]:
-    port_file = Path(tempfile.mkdtemp()) / "port"
-    server = subprocess.Popen([sys.executable, str(HERE / "_http_server.py"), str(port_file)])
-    deadline = time.monotonic() + 20
-    while not port_file.exists() or not port_file.read_text():
-        if time.monotonic() > deadline:
-            raise RuntimeError("the benchmark server did not start")
-        time.sleep(0.02)
-    return server, f"http://127.0.0.1:{port_file.read_text()}/v1"
-
-
-def headers(tools: int = 1, turns: int = 1, deltas: int = 0) -> dict[str, str]:
-    return {"x-bench-tools": str(tools), "x-bench-turns": str(turns), "x-bench-deltas": str(deltas)}
+RESULTS = Path(__file__).resolve().parent / "results"
 
 
 async def best(run: Callable[[], Awaitable[float]], repeats: int) -> float:
@@ -110,7 +97,7 @@ async def server_only(base: str, sizes: dict[str, int], repeats: int) -> dict[st
 async def ours(base: str, sizes: dict[str, int], repeats: int) -> dict[str, float]:
     from openai import AsyncOpenAI
 
-    from structagents import Agent, OpenAIResponsesModel, Runner, function_tool
+    from structagents import Agent, OpenAIResponsesModel, RunConfig, Runner, function_tool
 
     @function_tool
     async def noop() -> str:
@@ -123,12 +110,14 @@ async def ours(base: str, sizes: dict[str, int], repeats: int) -> dict[str, floa
             model = OpenAIResponsesModel("bench", client.with_options(default_headers=head))
             return Agent(name="a", model=model, tools=[noop])
 
+        config = RunConfig(tracing_disabled=True)  # as the reference runs (no tracing anywhere)
+
         async def conversation(head: dict[str, str]) -> None:
-            await Runner.run(agent(head), "go", max_turns=1000)
+            await Runner.run(agent(head), "go", max_turns=1000, run_config=config)
 
         async def stream(head: dict[str, str]) -> int:
             deltas = 0
-            async with Runner.run_streamed(agent(head), "go") as result:
+            async with Runner.run_streamed(agent(head), "go", run_config=config) as result:
                 async for event in result.stream_events():
                     if (
                         event.type == "raw_response_event"
@@ -221,11 +210,71 @@ LABELS = {
     "deltas_per_s": "streamed reply of {deltas} deltas (deltas/s)",
     "concurrent_s": "{concurrent} concurrent runs (s)",
 }
+SERVER, REFERENCE = "server only", "openai-agents/asyncio"
+OURS = ("structagents/asyncio", "structagents/trio")
+
+
+def cost(columns: dict[str, dict[str, float]], name: str, key: str, base: str = SERVER) -> float:
+    """How many times `base`'s cost (time, or 1/rate for deltas/s) `name` spends."""
+    ratio = columns[name][key] / columns[base][key]
+    return 1 / ratio if key == "deltas_per_s" else ratio
+
+
+def render_table(columns: dict[str, dict[str, float]], sizes: dict[str, int]) -> str:
+    names = list(columns)
+    lines = [
+        "| workload | " + " | ".join(names) + " | "
+        + " | ".join(f"{n} ÷ server" for n in names[1:]) + " |",
+        "|---" * (2 * len(names)) + "|",
+    ]  # fmt: skip
+    for key, label in LABELS.items():
+        cells = [f"{columns[n][key]:.4g}" for n in names]
+        cells += [f"{cost(columns, n, key):.2f}x" for n in names[1:]]
+        lines.append(f"| {label.format(**sizes)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def check_goals(
+    columns: dict[str, dict[str, float]], sizes: dict[str, int]
+) -> list[tuple[str, str, bool]]:
+    """(goal, measured, met) for each goal of ours that the columns can show."""
+    goals: list[tuple[str, str, bool]] = []
+    for name in (n for n in OURS if n in columns):
+        backend = name.split("/")[1]
+        for key, limit, what in (
+            ("parallel_s", 2.0, f"{sizes['parallel']}-tool turn"),
+            ("sequential_ms_per_turn", 1.3, "sequential turn"),
+        ):
+            ratio = cost(columns, name, key)
+            goals.append(
+                (f"{what} ≤ {limit}x server only, {backend}", f"{ratio:.2f}x", ratio <= limit)
+            )
+        if REFERENCE in columns:
+            rate = columns[name]["deltas_per_s"] / columns[REFERENCE]["deltas_per_s"]
+            goals.append(
+                (f"streamed deltas ≥ 5x the reference's rate, {backend}", f"{rate:.2f}x", rate >= 5)
+            )
+            speed = columns[REFERENCE]["concurrent_s"] / columns[name]["concurrent_s"]
+            goals.append(
+                (
+                    f"concurrent runs ≥ 20x the reference's throughput, {backend}",
+                    f"{speed:.2f}x",
+                    speed >= 20,
+                )
+            )
+    return goals  # fmt: skip
+
+
+def render_goals(goals: list[tuple[str, str, bool]]) -> str:
+    lines = ["| goal | measured | result |", "|---|---|---|"]
+    lines += [f"| {goal} | {value} | {'PASS' if met else 'MISS'} |" for goal, value, met in goals]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller workloads, one repeat")
+    parser.add_argument("--output", type=Path, help=f"where to write results (default {RESULTS})")
     args = parser.parse_args(argv)
     sizes = {"parallel": 1000, "sequential": 100, "deltas": 5000, "concurrent": 200}
     repeats = 3
@@ -233,14 +282,14 @@ def main(argv: list[str] | None = None) -> int:
         sizes, repeats = {"parallel": 100, "sequential": 10, "deltas": 500, "concurrent": 20}, 1
     server, base = start_server()
     try:
-        columns = {"server only": anyio.run(server_only, base, sizes, repeats)}
-        columns["structagents/asyncio"] = anyio.run(ours, base, sizes, repeats)
+        columns = {SERVER: anyio.run(server_only, base, sizes, repeats)}
+        columns[OURS[0]] = anyio.run(ours, base, sizes, repeats)
         try:
             import trio  # noqa: F401
         except ImportError:
             pass
         else:
-            columns["structagents/trio"] = anyio.run(ours, base, sizes, repeats, backend="trio")
+            columns[OURS[1]] = anyio.run(ours, base, sizes, repeats, backend="trio")
         try:
             import agents  # type: ignore[import-not-found, unused-ignore]  # noqa: F401
         except ImportError:
@@ -248,27 +297,40 @@ def main(argv: list[str] | None = None) -> int:
                 "openai-agents is not installed (pip install 'structagents[bench]'): no reference\n"
             )
         else:
-            columns["openai-agents/asyncio"] = asyncio.run(reference(base, sizes, repeats))
+            columns[REFERENCE] = asyncio.run(reference(base, sizes, repeats))
     finally:
         server.terminate()
         server.wait(timeout=10)
-    names = list(columns)
-    print(
-        "| workload | "
-        + " | ".join(names)
-        + " | "
-        + " | ".join(f"{n} ÷ server" for n in names[1:])
-        + " |"
+    info = machine()
+    text = "\n".join(
+        [
+            "# Over loopback HTTP",
+            "",
+            f"Machine: {info.pop('cpu')}; {info.pop('os')}.",
+            "Versions: " + ", ".join(f"{name} {version}" for name, version in info.items()) + ".",
+            "",
+            render_table(columns, sizes),
+            "",
+            render_goals(check_goals(columns, sizes)),
+            "",
+        ]
     )
-    print("|---" * (1 + 2 * len(names) - 1) + "|")
-    for key, label in LABELS.items():
-        base_value = columns["server only"][key]
-        cells = [f"{columns[n][key]:.4g}" for n in names]
-        if key == "deltas_per_s":
-            ratios = [f"{columns[n][key] / base_value:.2f}x" for n in names[1:]]
-        else:
-            ratios = [f"{columns[n][key] / base_value:.2f}x" for n in names[1:]]
-        print(f"| {label.format(**sizes)} | " + " | ".join(cells + ratios) + " |")
+    print(text)
+    output = args.output or (None if args.quick else RESULTS)
+    if output is None:
+        print("(quick run: nothing written; pass --output DIR to keep it)")
+        return 0
+    output.mkdir(parents=True, exist_ok=True)
+    record = {
+        "machine": machine(),
+        "sizes": sizes,
+        "repeats": repeats,
+        "results": columns,
+        "goals": [{"goal": g, "measured": v, "met": m} for g, v, m in check_goals(columns, sizes)],
+    }
+    (output / "over_http.json").write_text(json.dumps(record, indent=2) + "\n")
+    (output / "over_http.md").write_text(text)
+    print(f"results written to {output}/over_http.json and over_http.md")
     return 0
 
 

@@ -8,8 +8,9 @@ from contextlib import aclosing
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ._openai_retry import openai_retry_advice
-from ._openai_shared import create_client, extra_options, mapped_errors, stream_events
+from ._openai_shared import create_client, extra_options, mapped_errors, payload, stream_events
 from ._reply_shapes import parse_json
+from ._request_json import InputCache, request_json
 from .interface import Model, ModelResponse, ModelTracing
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ class OpenAIModelBase(Model, abc.ABC):
     """The endpoint, relative to the client's base URL."""
     api_name: ClassVar[str]
     """How errors name the API ("The Responses API")."""
+    input_cache: ClassVar[InputCache | None] = None
+    """Where the JSON of request `input` arrays is kept between turns (None: not kept)."""
 
     def __init__(self, model: str, openai_client: AsyncOpenAI | None = None) -> None:
         self.model = model
@@ -93,9 +96,14 @@ class OpenAIModelBase(Model, abc.ABC):
             previous_response_id=previous_response_id, conversation_id=conversation_id,
             prompt=prompt, stream=False,
         )  # fmt: skip
-        with mapped_errors(self.client):
-            raw = await self.client.post(
-                self.path, body=body, cast_to=bytes, options=extra_options(model_settings)
+        client = self.client
+        content = request_json(body, self.input_cache)
+        with mapped_errors(client):
+            raw = await client.post(
+                self.path,
+                cast_to=bytes,
+                options=extra_options(model_settings),
+                **payload(client, body, content),
             )
         data = parse_json(raw, self.api_name)
         response = self.parse_response(data)
@@ -123,7 +131,8 @@ class OpenAIModelBase(Model, abc.ABC):
             previous_response_id=previous_response_id, conversation_id=conversation_id,
             prompt=prompt, stream=True,
         )  # fmt: skip
-        raw = stream_events(self.client, self.path, body, extra_options(model_settings))
+        content = request_json(body, self.input_cache)
+        raw = stream_events(self.client, self.path, body, content, extra_options(model_settings))
         async with aclosing(raw), aclosing(self.translate_stream(raw)) as events:
             async for event in events:
                 yield event

@@ -2,17 +2,19 @@
 
 A 200 reply can still be malformed: not JSON, not UTF-8, nested past any real reply, or
 JSON of the wrong shape. Each becomes a `ModelProviderError` raised from the parsing or
-validation error, instead of an `AttributeError` deep in the run. The pydantic models below
-describe only the fields the run reads (other fields are allowed and ignored); validation
-only checks, the reply itself is used as it came.
+validation error, instead of an `AttributeError` deep in the run. The TypedDicts below
+describe only the fields the run reads (other fields are ignored); validation only checks,
+the reply itself is used as it came. (TypedDicts, not models: validating a 1000-call reply
+then builds plain dicts and costs about a third of what building models did.)
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Tag, TypeAdapter, ValidationError
+from pydantic import Discriminator, Tag, TypeAdapter, ValidationError
 from pydantic_core import from_json
+from typing_extensions import NotRequired, TypedDict
 
 from ..exceptions import ModelProviderError
 
@@ -21,27 +23,23 @@ __all__ = ["check_chat_chunk", "check_chat_completion", "check_response", "parse
 _MAX_SHOWN = 300
 
 
-class _Shape(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class _Part(_Shape):
+class _Part(TypedDict):
     type: str
 
 
-class _Message(_Shape):
+class _Message(TypedDict):
     type: Literal["message"]
-    content: str | list[_Part] = []
+    content: NotRequired[str | list[_Part]]
 
 
-class _FunctionCall(_Shape):
+class _FunctionCall(TypedDict):
     type: Literal["function_call"]
     call_id: str
     name: str
     arguments: str
 
 
-class _OtherItem(_Shape):
+class _OtherItem(TypedDict):
     type: str
 
 
@@ -58,88 +56,88 @@ _OutputItem = Annotated[
 ]
 
 
-class _InputDetails(_Shape):
-    cached_tokens: int | None = None
+class _InputDetails(TypedDict, total=False):
+    cached_tokens: int | None
 
 
-class _OutputDetails(_Shape):
-    reasoning_tokens: int | None = None
+class _OutputDetails(TypedDict, total=False):
+    reasoning_tokens: int | None
 
 
-class _Usage(_Shape):
-    input_tokens: int | None = None
-    output_tokens: int | None = None
-    total_tokens: int | None = None
-    input_tokens_details: _InputDetails | None = None
-    output_tokens_details: _OutputDetails | None = None
+class _Usage(TypedDict, total=False):
+    input_tokens: int | None
+    output_tokens: int | None
+    total_tokens: int | None
+    input_tokens_details: _InputDetails | None
+    output_tokens_details: _OutputDetails | None
 
 
-class _Response(_Shape):
-    id: str | None = None
+class _Response(TypedDict):
+    id: NotRequired[str | None]
     output: list[_OutputItem]
-    usage: _Usage | None = None
+    usage: NotRequired[_Usage | None]
 
 
-class _ChatUsage(_Shape):
-    prompt_tokens: int | None = None
-    completion_tokens: int | None = None
-    total_tokens: int | None = None
-    prompt_tokens_details: _InputDetails | None = None
-    completion_tokens_details: _OutputDetails | None = None
+class _ChatUsage(TypedDict, total=False):
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    total_tokens: int | None
+    prompt_tokens_details: _InputDetails | None
+    completion_tokens_details: _OutputDetails | None
 
 
-class _Function(_Shape):
+class _Function(TypedDict):
     name: str
-    arguments: str | None = None
+    arguments: NotRequired[str | None]
 
 
-class _ToolCall(_Shape):
+class _ToolCall(TypedDict):
     id: str
     function: _Function
 
 
-class _ChatMessage(_Shape):
-    content: str | None = None
-    refusal: str | None = None
-    tool_calls: list[_ToolCall] | None = None
+class _ChatMessage(TypedDict, total=False):
+    content: str | None
+    refusal: str | None
+    tool_calls: list[_ToolCall] | None
 
 
-class _Choice(_Shape):
-    message: _ChatMessage | None = None
+class _Choice(TypedDict, total=False):
+    message: _ChatMessage | None
 
 
-class _Completion(_Shape):
-    id: str | None = None
+class _Completion(TypedDict):
+    id: NotRequired[str | None]
     choices: list[_Choice]
-    usage: _ChatUsage | None = None
+    usage: NotRequired[_ChatUsage | None]
 
 
-class _DeltaFunction(_Shape):
-    name: str | None = None
-    arguments: str | None = None
+class _DeltaFunction(TypedDict, total=False):
+    name: str | None
+    arguments: str | None
 
 
-class _DeltaToolCall(_Shape):
-    index: int = 0
-    id: str | None = None
-    function: _DeltaFunction | None = None
+class _DeltaToolCall(TypedDict, total=False):
+    index: int
+    id: str | None
+    function: _DeltaFunction | None
 
 
-class _Delta(_Shape):
-    content: str | None = None
-    refusal: str | None = None
-    tool_calls: list[_DeltaToolCall] | None = None
+class _Delta(TypedDict, total=False):
+    content: str | None
+    refusal: str | None
+    tool_calls: list[_DeltaToolCall] | None
 
 
-class _ChunkChoice(_Shape):
-    delta: _Delta | None = None
-    finish_reason: str | None = None
+class _ChunkChoice(TypedDict, total=False):
+    delta: _Delta | None
+    finish_reason: str | None
 
 
-class _Chunk(_Shape):
-    id: str | None = None
-    choices: list[_ChunkChoice] = []
-    usage: _ChatUsage | None = None
+class _Chunk(TypedDict, total=False):
+    id: str | None
+    choices: list[_ChunkChoice]
+    usage: _ChatUsage | None
 
 
 _RESPONSE = TypeAdapter(_Response)

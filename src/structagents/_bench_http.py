@@ -1,6 +1,7 @@
-"""A scripted Responses-API server in its own process, for the over-HTTP benchmarks.
+"""A scripted Responses-API server in its own process, for the over-HTTP benchmarks
+(benchmarks/over_http.py, and `structagents bench`, which needs it without that directory).
 
-    python benchmarks/_http_server.py PORT_FILE
+    python -m structagents._bench_http PORT_FILE       # or start_server() from Python
 
 It answers `POST /v1/responses` from the request alone, so any number of runs can share it:
 a body with no tool output gets the workload's tool calls (`x-bench-tools: N` header, default
@@ -15,11 +16,36 @@ from __future__ import annotations
 import functools
 import json
 import socketserver
+import subprocess
 import sys
+import tempfile
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
+__all__ = ["headers", "start_server"]
+
 _OUTPUT_MARK = b'"function_call_output"'
+
+
+def start_server() -> tuple[subprocess.Popen[bytes], str]:
+    """Start the server in a new process on a free loopback port: (process, base URL ending
+    in /v1). Terminate the process when done."""
+    port_file = Path(tempfile.mkdtemp()) / "port"
+    server = subprocess.Popen([sys.executable, "-m", __name__, str(port_file)])
+    deadline = time.monotonic() + 20
+    while not port_file.exists() or not port_file.read_text():
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            raise RuntimeError("the benchmark server did not start")
+        time.sleep(0.02)
+    return server, f"http://127.0.0.1:{port_file.read_text()}/v1"
+
+
+def headers(tools: int = 1, turns: int = 1, deltas: int = 0) -> dict[str, str]:
+    """The request headers that choose a workload's replies (see the module docstring)."""
+    return {"x-bench-tools": str(tools), "x-bench-turns": str(turns), "x-bench-deltas": str(deltas)}
 
 
 def _response(output: list[dict[str, Any]], number: int) -> bytes:
@@ -106,9 +132,14 @@ class Server(ThreadingHTTPServer):
     request_queue_size = 1024
 
 
-if __name__ == "__main__":
+def serve(port_file: str) -> None:
+    """Serve on a free loopback port, written to `port_file` once listening."""
     socketserver.TCPServer.allow_reuse_address = True
     with Server(("127.0.0.1", 0), Handler) as server:
-        with open(sys.argv[1], "w") as port_file:
-            port_file.write(str(server.server_address[1]))
+        Path(port_file + ".tmp").write_text(str(server.server_address[1]))
+        Path(port_file + ".tmp").rename(port_file)  # whole, never half-written
         server.serve_forever()
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])
