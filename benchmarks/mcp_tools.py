@@ -90,7 +90,7 @@ async def reference(sizes: dict[str, Any]) -> dict[str, float]:
     from structagents._bench import noop
 
     local = ref_function_tool(noop)
-    async with RefStdio(PARAMS, cache_tools_list=True) as server:
+    async with RefStdio(PARAMS, cache_tools_list=True) as server:  # type: ignore[arg-type, unused-ignore]
 
         async def run(calls: list[int], over_mcp: bool) -> Any:
             model = ReferenceLeanModel(tool_script(calls, "noop"))
