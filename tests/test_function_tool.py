@@ -584,15 +584,17 @@ async def test_invalid_json_arguments_go_back_to_the_model() -> None:
 
 
 @pytest.mark.parametrize(
-    "arguments",
+    ("arguments", "report"),
     [
-        {"a": "not a number", "b": 2},
-        {"a": 1},
-        "[1, 2]",
+        ({"a": "not a number", "b": 2}, "add_args"),  # pydantic's report names the model
+        ({"a": 1}, "add_args"),
+        ("[1, 2]", "expected a JSON object of arguments, got [1, 2]"),
     ],
     ids=["wrong-type", "missing", "not-an-object"],
 )
-async def test_arguments_that_fail_validation_go_back_to_the_model(arguments: Any) -> None:
+async def test_arguments_that_fail_validation_go_back_to_the_model(
+    arguments: Any, report: str
+) -> None:
     calls: list[int] = []
 
     @function_tool
@@ -604,7 +606,7 @@ async def test_arguments_that_fail_validation_go_back_to_the_model(arguments: An
     result = await Runner.run(Agent(name="a", model=model, tools=[add]), "go")
     [output] = tool_outputs(result)
     assert output.startswith("An error occurred while running the tool.")
-    assert "add_args" in output  # pydantic's validation report names the arguments model
+    assert report in output
     assert calls == []
     assert result.final_output == "sorry"
 
@@ -715,9 +717,9 @@ def _slow() -> str:
 
 @pytest.mark.parametrize("timeout", [0, -1, -0.5, math.inf, math.nan])
 def test_bad_timeout_is_a_user_error(timeout: float) -> None:
-    with pytest.raises(UserError, match="timeout must be a positive number"):
+    with pytest.raises(UserError, match="timeout must be a number of seconds greater than 0"):
         function_tool(_slow, timeout=timeout)
-    with pytest.raises(UserError, match="timeout must be a positive number"):
+    with pytest.raises(UserError, match="timeout must be a number of seconds greater than 0"):
         function_tool(timeout=timeout)(_slow)
 
 
@@ -730,7 +732,7 @@ def test_function_tool_constructor_validates_timeouts() -> None:
     async def invoke(ctx: ToolContext[Any], arguments: str) -> str:
         return ""
 
-    with pytest.raises(UserError, match="timeout must be a positive number"):
+    with pytest.raises(UserError, match="timeout must be a number of seconds greater than 0"):
         FunctionTool("t", "", {}, invoke, timeout_seconds=0)
     with pytest.raises(UserError, match="timeout_behavior"):
         FunctionTool("t", "", {}, invoke, timeout_behavior="nope")  # type: ignore[arg-type]

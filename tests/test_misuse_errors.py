@@ -156,6 +156,11 @@ MISUSES: dict[str, tuple[type[Exception], Callable[[], object]]] = {
         lambda: ToolContext.from_agent_context(RunContextWrapper(None), "call_1"),
     ),
     "run_sync inside a loop": (RuntimeError, _run_sync_inside_a_loop),
+    "run max_turns below 0": (
+        ValueError,
+        lambda: Runner.run_sync(Agent(name="a", model=ScriptedModel()), "hi", max_turns=-1),
+    ),
+    "run starting_agent": (TypeError, lambda: Runner.run_sync(bad("agent"), "hi")),
     # Sessions and MCP.
     "compaction model": (ValueError, _compaction(model="claude-3")),
     "compaction max_rollback_items": (ValueError, _compaction(max_rollback_items=0)),
@@ -226,3 +231,72 @@ def test_every_builtin_flavour_is_still_a_user_error() -> None:
         assert isinstance(error, UserError)
         assert isinstance(error, builtin)
         assert error.message == "how to fix it"
+
+
+def _handoff_without_on_handoff() -> object:
+    from structagents import handoff
+
+    return handoff(Agent(name="b"), input_type=int)
+
+
+def _unknown_prefix() -> object:
+    from structagents import MultiProvider
+
+    return MultiProvider().get_model("openrouter/openai/gpt-4o")
+
+
+WORDS: dict[str, tuple[str, Callable[[], object]]] = {
+    "tool timeout": ("greater than 0", lambda: function_tool(_async_tool, timeout=0)),
+    "timeout_behavior": (
+        "timeout_behavior must be one of",
+        lambda: function_tool(_async_tool, timeout=1, timeout_behavior=bad("x")),
+    ),
+    "timeout_error_function": (
+        "timeout_error_function must be callable",
+        lambda: function_tool(_async_tool, timeout=1, timeout_error_function=bad(5)),
+    ),
+    "handoff input_type": (
+        "You must provide on_handoff when input_type is provided",
+        _handoff_without_on_handoff,
+    ),
+    "model prefix": ("Unknown prefix: openrouter", _unknown_prefix),
+}
+
+
+@pytest.mark.parametrize(("words", "misuse"), WORDS.values(), ids=list(WORDS))
+def test_messages_keep_the_references_words(words: str, misuse: Callable[[], object]) -> None:
+    """Our messages say more, but keep the reference's phrase, so `match=` in tests ported from
+    the reference still matches."""
+    with pytest.raises(UserError, match=words):
+        misuse()
+
+
+async def test_max_turns_0_allows_no_model_call() -> None:
+    from structagents import MaxTurnsExceeded
+
+    model = ScriptedModel(["never used"])
+    with pytest.raises(MaxTurnsExceeded):
+        await Runner.run(Agent(name="a", model=model), "hi", max_turns=0)
+    assert model.calls == ()
+
+
+@pytest.mark.parametrize("arguments", ["[]", '"value"', "123", "null"])
+async def test_tool_arguments_that_are_not_an_object(arguments: str) -> None:
+    from structagents import ModelBehaviorError
+
+    def echo(value: str) -> str:
+        return value
+
+    tool = function_tool(echo, failure_error_function=None)
+    context = ToolContext(None, tool_name="echo", tool_call_id="c1", tool_arguments=arguments)
+    with pytest.raises(ModelBehaviorError, match="echo: expected a JSON object"):
+        await tool.on_invoke_tool(context, arguments)
+
+
+async def test_a_call_to_a_missing_tool_says_not_found() -> None:
+    from structagents import ModelBehaviorError
+    from structagents.testing import function_call
+
+    model = ScriptedModel([[function_call("missing_tool", {}, call_id="c1")]])
+    with pytest.raises(ModelBehaviorError, match="'missing_tool', not found in agent 'a'"):
+        await Runner.run(Agent(name="a", model=model), "hi")

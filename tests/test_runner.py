@@ -331,7 +331,7 @@ async def test_hooks_fire_in_lifecycle_order() -> None:
     ("kwargs", "match"),
     [
         ({"input": 42}, "input must be"),
-        ({"max_turns": 0}, "max_turns"),
+        ({"max_turns": -1}, "max_turns"),
     ],
 )
 async def test_bad_run_arguments_are_user_errors(kwargs: dict[str, Any], match: str) -> None:

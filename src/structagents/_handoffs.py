@@ -136,7 +136,10 @@ def handoff(
     expected_params = 1
     if input_type is not None:
         if on_handoff is None:
-            raise UserError("handoff(): input_type needs an on_handoff(ctx, data) to receive it.")
+            raise UserError(
+                "You must provide on_handoff when input_type is provided: handoff(..., "
+                "on_handoff=fn), where fn(ctx, data) receives the parsed input."
+            )
         adapter = TypeAdapter(input_type)
         schema = ensure_strict_json_schema(adapter.json_schema())
         expected_params = 2

@@ -120,6 +120,11 @@ class FunctionInvoker:
         try:
             data = self.schema.params_pydantic_model.model_validate_json(arguments or "{}")
         except ValidationError as exc:
+            if not (arguments or "{}").lstrip().startswith("{"):
+                raise ModelBehaviorError(
+                    f"Invalid JSON input for tool {name}: expected a JSON object of arguments, "
+                    f"got {arguments[:200]}"
+                ) from exc
             raise ModelBehaviorError(f"Invalid JSON input for tool {name}: {exc}") from exc
         args, kwargs = self.schema.to_call_args(data)
         if self.schema.takes_context:

@@ -351,15 +351,16 @@ def _check_timeout(name: str, timeout: float | None, behavior: str, on_timeout: 
             )
         if not (timeout > 0 and math.isfinite(timeout)):
             raise UserValueError(
-                f"Tool {name!r}: timeout must be a positive number of seconds, not {timeout!r}."
+                f"Tool {name!r}: timeout must be a number of seconds greater than 0, "
+                f"not {timeout!r}."
             )
     if behavior not in ("error_as_result", "raise_exception"):
         raise UserValueError(
-            f"Tool {name!r}: timeout_behavior must be 'error_as_result' or 'raise_exception', "
-            f"not {behavior!r}."
+            f"Tool {name!r}: timeout_behavior must be one of 'error_as_result', "
+            f"'raise_exception'; not {behavior!r}."
         )
     if on_timeout is not None and not callable(on_timeout):
         raise UserTypeError(
-            f"Tool {name!r}: timeout_error_function must be a function (ctx, error) -> str "
-            f"or None, not {on_timeout!r}."
+            f"Tool {name!r}: timeout_error_function must be callable, a function "
+            f"(ctx, error) -> str, or None; not {on_timeout!r}."
         )

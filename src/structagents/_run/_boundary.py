@@ -99,9 +99,11 @@ def check_run_args(agent: Any, input: Any, max_turns: Any) -> None:
             "input must be a str, a list of input items or a RunState to resume, got "
             f"{type(input).__name__}."
         )
-    if max_turns is not None and (not isinstance(max_turns, int) or max_turns < 1):
+    if max_turns is not None and (
+        isinstance(max_turns, bool) or not isinstance(max_turns, int) or max_turns < 0
+    ):
         raise UserValueError(
-            f"max_turns must be a positive int or None (no limit), got {max_turns!r}."
+            f"max_turns must be an int >= 0 or None (no limit), got {max_turns!r}."
         )
 
 

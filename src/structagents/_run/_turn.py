@@ -243,8 +243,8 @@ def process_response(
             if tool is None:
                 offered = [*map(qualified, tools_by_key), *handoffs_by_name]
                 raise ModelBehaviorError(
-                    f"The model called tool {qualified(call_key(item))!r}, which agent "
-                    f"{agent.name!r} does not have (its tools: {sorted(offered)})."
+                    f"The model called tool {qualified(call_key(item))!r}, not found in agent "
+                    f"{agent.name!r} (its tools: {sorted(offered)})."
                 )
             call_item = ToolCallItem(agent, item, description=tool.description)
             processed.new_items.append(call_item)

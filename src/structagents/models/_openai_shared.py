@@ -299,9 +299,10 @@ def merge_extras(body: dict[str, Any], settings: ModelSettings) -> dict[str, Any
         taken = sorted(key for key in settings.extra_args if body.get(key) is not None)
         if taken:
             raise UserTypeError(
-                f"ModelSettings.extra_args sets {', '.join(map(repr, taken))}, which the request "
-                "already has (from the agent, its settings or the run): set it there, or use "
-                "extra_body to override what is sent."
+                "ModelSettings.extra_args gives multiple values for "
+                f"{', '.join(map(repr, taken))}: the request already sets it (from the agent, "
+                "its settings or the run). Set it there, or use extra_body to override what is "
+                "sent."
             )
         body.update(settings.extra_args)
     if settings.extra_body:

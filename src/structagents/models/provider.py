@@ -142,6 +142,6 @@ class MultiProvider(ModelProvider):
         if prefix == "openai":
             return self.openai_provider.get_model(rest)
         raise UserError(
-            f"No model provider for prefix {prefix!r} (in {model_name!r}). Register one with "
-            "MultiProviderMap.add_provider and pass MultiProvider(provider_map=...)."
+            f"Unknown prefix: {prefix}. No model provider for it (in {model_name!r}): register "
+            "one with MultiProviderMap.add_provider and pass MultiProvider(provider_map=...)."
         )
