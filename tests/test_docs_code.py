@@ -3,7 +3,8 @@
 A block is a complete program (run as `__main__`; on asyncio and on trio when it calls
 `anyio.run`), or a fragment marked `<!-- fragment: NAME -->` on the line before its fence,
 run on both backends in the context NAME of tests/doc_contexts.py, which supplies the names
-it uses and checks what it did. tests/doc_runner.py runs them all in one process (one fork
+it uses and checks what it did. A block marked `<!-- output -->` after a python block is what
+it must print. tests/doc_runner.py runs them all in one process (one fork
 per block and backend).
 """
 
@@ -52,6 +53,8 @@ def test_block_runs(block: Block, results: dict[str, list[dict[str, Any]]]) -> N
         assert [run["backend"] for run in runs] == list(expected)
     for run in runs:
         assert run["ok"], f"{block.id} on {run['backend']}:\n{run['error']}\n{run['output']}"
+        if block.output is not None:
+            assert run["output"] == block.output, f"{block.id} on {run['backend']} printed"
 
 
 def test_every_fragment_names_a_known_context() -> None:
@@ -97,6 +100,14 @@ def test_a_block_that_fails_or_hangs_is_reported(tmp_path: Path) -> None:
         ("<!-- fragment: Bad Name -->\n```python\npass\n```\n", "a fragment marker is"),
         ("<!-- fragment: loop -->\nSome prose.\n```python\npass\n```\n", "right before"),
         ("<!-- fragment: loop -->\n```bash\nls\n```\n", "right before"),
+        ("<!-- output -->\n```text\nhi\n```\n", "output"),
+        ("```python\npass\n```\n<!-- output -->\nProse.\n```text\nhi\n```\n", "output"),
+        (
+            "```python\npass\n```\n<!-- output -->\n```text\n1\n```\n"
+            "<!-- output -->\n```text\n```\n",
+            "output",
+        ),
+        ("```python\npass\n```\n<!-- output -->\n", "output"),
     ],
 )
 def test_malformed_markers_are_errors(tmp_path: Path, text: str, problem: str) -> None:
@@ -110,10 +121,11 @@ def test_blocks_are_extracted_with_their_lines_and_indentation(tmp_path: Path) -
     page = tmp_path / "page.md"
     page.write_text(
         "- item\n\n  <!-- fragment: loop -->\n  ```python\n  x = 1\n  if x:\n      y = 2\n  ```\n"
-        "\n````python title=\"a.py\"\nprint('```')\n````\n\n```text\nnot python\n```\n"
+        "\n````python title=\"a.py\"\nprint('```')\n````\n\nIt prints\n\n<!-- output -->\n"
+        "````text\n```\n````\n\n```text\nnot python\n```\n"
     )
     blocks = blocks_in(page, tmp_path)
-    assert [(b.line, b.context, b.code) for b in blocks] == [
-        (5, "loop", "x = 1\nif x:\n    y = 2\n"),
-        (11, None, "print('```')\n"),
+    assert [(b.line, b.context, b.code, b.output) for b in blocks] == [
+        (5, "loop", "x = 1\nif x:\n    y = 2\n", None),
+        (11, None, "print('```')\n", "```\n"),
     ]

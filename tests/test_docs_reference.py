@@ -95,3 +95,17 @@ def test_every_test_the_docs_name_exists() -> None:
         if not re.search(rf"^(async )?def {name}\(", source, re.M):
             missing.append(ref)
     assert not missing, f"the docs name tests that do not exist: {missing}"
+
+
+def test_links_into_the_docs_site_name_pages_that_exist() -> None:
+    site = "https://structagents.github.io/structagents/"
+    links = re.findall(rf"\]\(({re.escape(site)}[^)\s]*)\)", (ROOT / "README.md").read_text())
+    assert links, "the README links the documentation site"
+    config = (ROOT / "mkdocs.yml").read_text()
+    assert f"site_url: {site}\n" in config
+    for link in links:
+        page = link.removeprefix(site).split("#")[0].strip("/")
+        candidates = (
+            [DOCS / f"{page}.md", DOCS / page / "index.md"] if page else [DOCS / "index.md"]
+        )
+        assert any(path.is_file() for path in candidates), f"{link}: no page in docs/"
