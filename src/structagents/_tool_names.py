@@ -31,16 +31,22 @@ def resolve_tool_name_collisions(
     policy: ToolNameCollisionPolicy,
 ) -> tuple[list[Tool], list[Handoff[Any]]]:
     """The tools and handoffs to offer the model; a collision raises or is logged."""
+    from ._tool_search import ToolSearchTool, check_tool_lookup, tool_key
+    from ._tools import FunctionTool
+
     owners: dict[str, list[tuple[int, Any]]] = {}
     named = 0
     for index, tool in enumerate(tools):
-        if _called_by_bare_name(tool):
-            owners.setdefault(tool.name, []).append((index, tool))
-            named += 1
+        # The model calls a tool in a namespace, or loaded by tool search, by name *and*
+        # namespace: those are checked with the rest of tool search's rules below.
+        if isinstance(tool, FunctionTool):
+            if tool_key(tool)[0] is not None:
+                continue
+        elif isinstance(tool, ToolSearchTool):
+            continue
+        owners.setdefault(tool.name, []).append((index, tool))
+        named += 1
     if named < len(tools):
-        from ._tool_search import check_tool_lookup
-        from ._tools import FunctionTool
-
         check_tool_lookup([tool for tool in tools if isinstance(tool, FunctionTool)])
     handoff_names = {h.tool_name for h in handoffs}
     if (
@@ -74,18 +80,6 @@ def resolve_tool_name_collisions(
         [tool for index, tool in enumerate(tools) if index not in dropped],
         [h for index, h in enumerate(handoffs) if -1 - index not in dropped],
     )
-
-
-def _called_by_bare_name(tool: Tool) -> bool:
-    """Whether the model calls `tool` by its name alone: not a tool search, nor a function
-    tool in a namespace or loaded by tool search (the model names those with a `namespace`;
-    ambiguities there are checked with the rest of tool search's rules)."""
-    from ._tool_search import ToolSearchTool, tool_key
-    from ._tools import FunctionTool
-
-    if isinstance(tool, FunctionTool):
-        return tool_key(tool)[0] is None
-    return not isinstance(tool, ToolSearchTool)
 
 
 def _describe(index: int, entry: Any) -> str:

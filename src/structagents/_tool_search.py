@@ -31,7 +31,7 @@ __all__ = [
     "check_tool_lookup",
     "check_tool_search_setup",
     "check_tool_search_tool_choice",
-    "function_tools_by_key",
+    "FunctionToolLookup",
     "qualified",
     "responses_only_features",
     "tool_key",
@@ -113,11 +113,34 @@ def qualified(key: ToolKey) -> str:
     return name if namespace is None or namespace == name else f"{namespace}.{name}"
 
 
-def function_tools_by_key(tools: list[Tool]) -> dict[ToolKey, FunctionTool]:
-    """The function tools among `tools`, by the `call_key` of the calls they answer."""
-    from ._tools import FunctionTool
+class FunctionToolLookup:
+    """The function tools among `tools`, found the way the model's `function_call`s name them
+    (by name alone unless the call has a `namespace`)."""
 
-    return {tool_key(t): t for t in tools if isinstance(t, FunctionTool)}
+    __slots__ = ("_bare", "_namespaced")
+
+    def __init__(self, tools: list[Tool]) -> None:
+        from ._tools import FunctionTool
+
+        self._bare: dict[str, FunctionTool] = {}
+        self._namespaced: dict[ToolKey, FunctionTool] = {}
+        for tool in tools:
+            if isinstance(tool, FunctionTool):
+                key = tool_key(tool)
+                if key[0] is None:
+                    self._bare[tool.name] = tool
+                else:
+                    self._namespaced[key] = tool
+
+    def find(self, call: Mapping[str, Any]) -> FunctionTool | None:
+        namespace = call.get("namespace")
+        if not namespace:
+            return self._bare.get(call.get("name"))  # type: ignore[arg-type]
+        return self._namespaced.get((namespace, call.get("name")))  # type: ignore[arg-type]
+
+    def names(self) -> list[str]:
+        """The tools as the model names them (`namespace.name` inside a namespace)."""
+        return [*self._bare, *map(qualified, self._namespaced)]
 
 
 def responses_only_features(tool: FunctionTool) -> list[str]:

@@ -13,8 +13,7 @@ from .._items import RunItem, ToolApprovalItem, ToolCallItem
 from .._run_context import RunContextWrapper
 from .._state import PendingTurn, RunState
 from .._tool_errors import ToolErrorFormatterArgs, format_tool_error
-from .._tool_search import ToolKey, call_key, function_tools_by_key, qualified
-from .._tools import FunctionTool
+from .._tool_search import FunctionToolLookup, call_key, qualified
 from ..exceptions import UserError
 from ._tool_calls import FunctionToolRun, ToolRun
 from ._tool_kinds import RUN_KINDS
@@ -92,7 +91,7 @@ def restore_pending_turn(state: RunState, saved: Mapping[str, Any]) -> PendingTu
         raise UserError("This saved RunState is corrupt: its interrupted turn is out of range.")
     made = {item.get("call_id"): item for item in state.model_responses[-1].to_input_items()}
     agent = state.current_agent
-    tools = function_tools_by_key(agent.tools)
+    tools = FunctionToolLookup(agent.tools)
     handoffs = {h.tool_name: h for h in _handoffs(agent)}
     calls: dict[str, Any] = {}
     outputs: dict[str, RunItem] = {}
@@ -128,7 +127,7 @@ def restore_pending_turn(state: RunState, saved: Mapping[str, Any]) -> PendingTu
     return turn
 
 
-def _tool_run(agent: Agent[Any], call: Any, tools: Mapping[ToolKey, FunctionTool]) -> ToolRun:
+def _tool_run(agent: Agent[Any], call: Any, tools: FunctionToolLookup) -> ToolRun:
     kind = call.get("type")
     if kind != "function_call":
         run_kind = RUN_KINDS.get(kind)
@@ -138,12 +137,12 @@ def _tool_run(agent: Agent[Any], call: Any, tools: Mapping[ToolKey, FunctionTool
         if not isinstance(run, ToolRun):
             raise UserError(f"The saved RunState waits on a {kind!r} item that runs nothing.")
         return run
-    tool = tools.get(call_key(call))
+    tool = tools.find(call)
     if tool is None:
         raise UserError(
             f"The saved RunState waits on a call to tool {qualified(call_key(call))!r}, which "
             f"agent {agent.name!r} does not have (its function tools: "
-            f"{sorted(map(qualified, tools))})."
+            f"{sorted(tools.names())})."
         )
     return FunctionToolRun(tool, call, ToolCallItem(agent, call))
 

@@ -26,8 +26,8 @@ from .._items import (
 from .._output_schema import output_schema_for
 from .._state import RunState
 from .._tool_errors import ToolNotFoundBehavior
-from .._tool_search import ToolKey, call_key, function_tools_by_key, qualified
-from .._tools import FunctionTool, Tool
+from .._tool_search import FunctionToolLookup, call_key, qualified
+from .._tools import Tool
 from .._typed import plain
 from ..exceptions import ModelBehaviorError, UserError
 from ..models.interface import ModelResponse
@@ -214,7 +214,7 @@ def process_response(
     hosted tools (`HOSTED_ITEMS`) and tool searches only pass through.
     """
     processed = ProcessedResponse()
-    tools_by_key: dict[ToolKey, FunctionTool] | None = None
+    function_tools: FunctionToolLookup | None = None
     handoffs_by_name = {h.tool_name: h for h in handoffs}
     for item in response.to_input_items():
         kind = item.get("type")
@@ -232,21 +232,21 @@ def process_response(
                 processed.new_items.append(HandoffCallItem(agent, item))
                 processed.handoff_runs.append(HandoffRun(target, item))
                 continue
-            if tools_by_key is None:
-                tools_by_key = function_tools_by_key(tools)
-            tool = tools_by_key.get(call_key(item))
+            if function_tools is None:
+                function_tools = FunctionToolLookup(tools)
+            tool = function_tools.find(item)
             if tool is None and tool_not_found_behavior == "return_error_to_model":
                 call_item = ToolCallItem(agent, item)
                 processed.new_items.append(call_item)
                 processed.tool_runs.append(MissingToolRun(None, item, call_item))
                 continue
             if tool is None:
-                offered = [*map(qualified, tools_by_key), *handoffs_by_name]
+                offered = [*function_tools.names(), *handoffs_by_name]
                 raise ModelBehaviorError(
                     f"The model called tool {qualified(call_key(item))!r}, not found in agent "
                     f"{agent.name!r} (its tools: {sorted(offered)})."
                 )
-            call_item = ToolCallItem(agent, item, description=tool.description)
+            call_item = ToolCallItem(agent, item)
             processed.new_items.append(call_item)
             processed.tool_runs.append(FunctionToolRun(tool, item, call_item))
         elif kind == "reasoning":
