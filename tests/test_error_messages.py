@@ -24,7 +24,9 @@ from structagents import (
     UserError,
     function_tool,
     open_run,
+    set_default_openai_key,
 )
+from structagents.models import _openai_shared
 from structagents.testing import FakeOpenAIServer, Fault, ScriptedModel
 
 SECRET = "sk-test-never-shown-4242"
@@ -106,6 +108,7 @@ class KeySource:
 KEY_SOURCES = [
     KeySource("env", "the OPENAI_API_KEY environment variable"),
     KeySource("argument", "the api_key argument"),
+    KeySource("set_default_openai_key", "set_default_openai_key()"),
     KeySource("client", "the AsyncOpenAI client you passed"),
 ]
 
@@ -123,6 +126,10 @@ async def test_a_401_names_where_the_key_came_from_but_not_the_key(
             provider = OpenAIProvider(base_url=server.base_url, max_retries=0)
         elif source.name == "argument":
             provider = OpenAIProvider(api_key=SECRET, base_url=server.base_url, max_retries=0)
+        elif source.name == "set_default_openai_key":
+            monkeypatch.setitem(_openai_shared._defaults, "key", None)  # restored afterwards
+            set_default_openai_key(SECRET, use_for_tracing=False)
+            provider = OpenAIProvider(base_url=server.base_url, max_retries=0)
         else:
             provider = OpenAIProvider(openai_client=client)
         try:
