@@ -139,3 +139,9 @@ def test_every_option_of_every_command_has_help_text() -> None:
             assert action.help, f"{name} {'/'.join(action.option_strings)} has no help text"
     for choice in commands._choices_actions:
         assert choice.help, f"command {choice.dest} has no help text"
+
+
+def test_importing_the_package_leaves_the_command_lines_libraries_alone() -> None:
+    code = "import sys, structagents; print(sorted({'rich', 'yaml'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
