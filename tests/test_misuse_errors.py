@@ -67,6 +67,16 @@ def _mcp_server(timeout: Any) -> Callable[[], object]:
     return make
 
 
+def _redis(*, asynchronous: bool = False, ttl: Any = None) -> object:
+    import redis
+    import redis.asyncio
+
+    from structagents.extensions.memory import RedisSession
+
+    client = (redis.asyncio.Redis if asynchronous else redis.Redis)()  # never connects
+    return RedisSession("s", redis_client=bad(client), ttl=ttl)
+
+
 def _run_sync_inside_a_loop() -> None:
     async def inside() -> None:
         Runner.run_sync(Agent(name="a", model=ScriptedModel(["x"])), "hi")
@@ -174,6 +184,8 @@ MISUSES: dict[str, tuple[type[Exception], Callable[[], object]]] = {
         ValueError,
         lambda: OpenAIConversationsSession(openai_client=bad(object())).session_id,
     ),
+    "redis async client": (TypeError, lambda: _redis(asynchronous=True)),
+    "redis ttl": (ValueError, lambda: _redis(ttl=0)),
     "mcp session timeout type": (TypeError, _mcp_server("soon")),
     "mcp session timeout value": (ValueError, _mcp_server(-1)),
 }

@@ -32,7 +32,7 @@ except ImportError as exc:  # pragma: no cover - depends on what is installed
 from typing_extensions import Self
 
 from .._items import TResponseInputItem
-from ..exceptions import UserError
+from ..exceptions import UserTypeError, UserValueError
 from ._threads import WorkerThreadSession
 from .base import (
     SessionSettings,
@@ -67,13 +67,13 @@ class RedisSession(WorkerThreadSession):
         session_settings: SessionSettings | dict[str, Any] | None = None,
     ) -> None:
         if not isinstance(redis_client, redis.Redis):
-            raise UserError(
+            raise UserTypeError(
                 "RedisSession takes a synchronous redis.Redis client (it runs in worker threads,"
                 " so the session works on asyncio and trio), not "
                 f"{type(redis_client).__name__}; or use RedisSession.from_url(session_id, url=...)."
             )
         if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, int) or ttl <= 0):
-            raise UserError(f"RedisSession: ttl must be whole seconds > 0, not {ttl!r}.")
+            raise UserValueError(f"RedisSession: ttl must be whole seconds > 0, not {ttl!r}.")
         self.session_id = session_id
         self.session_settings: SessionSettings | None = coerce_session_settings(session_settings)
         self.ttl = ttl
