@@ -40,6 +40,7 @@ def bench(session: nox.Session) -> None:
     if not session.posargs:
         session.run("python", "benchmarks/sessions.py")
         session.run("python", "benchmarks/temporal.py")
+        session.run("python", "benchmarks/over_http.py")
 
 
 @nox.session(python="3.11")

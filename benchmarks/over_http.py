@@ -91,12 +91,24 @@ async def server_only(base: str, sizes: dict[str, int], repeats: int) -> dict[st
         )
 
 
+def openai_client(base: str) -> Any:
+    """An `AsyncOpenAI` client for either side, its pool sized as the clients structagents
+    creates (the SDK's default keeps only 100 connections between requests)."""
+    from openai import DEFAULT_CONNECTION_LIMITS, AsyncOpenAI, DefaultAsyncHttpxClient
+
+    from structagents.models._openai_shared import DEFAULT_POOL_SIZE
+
+    limits = type(DEFAULT_CONNECTION_LIMITS)(
+        max_connections=DEFAULT_POOL_SIZE, max_keepalive_connections=DEFAULT_POOL_SIZE
+    )
+    http = DefaultAsyncHttpxClient(limits=limits)
+    return AsyncOpenAI(base_url=base, api_key="bench", max_retries=0, http_client=http)
+
+
 # --- structagents -------------------------------------------------------------------------
 
 
 async def ours(base: str, sizes: dict[str, int], repeats: int) -> dict[str, float]:
-    from openai import AsyncOpenAI
-
     from structagents import Agent, OpenAIResponsesModel, RunConfig, Runner, function_tool
 
     @function_tool
@@ -104,7 +116,7 @@ async def ours(base: str, sizes: dict[str, int], repeats: int) -> dict[str, floa
         """Does nothing."""
         return "ok"
 
-    async with AsyncOpenAI(base_url=base, api_key="bench", max_retries=0) as client:
+    async with openai_client(base) as client:
 
         def agent(head: dict[str, str]) -> Agent[None]:
             model = OpenAIResponsesModel("bench", client.with_options(default_headers=head))
@@ -134,7 +146,6 @@ async def ours(base: str, sizes: dict[str, int], repeats: int) -> dict[str, floa
 
 async def reference(base: str, sizes: dict[str, int], repeats: int) -> dict[str, float]:
     from agents import Agent, OpenAIResponsesModel, Runner, function_tool, set_tracing_disabled  # type: ignore[import-not-found, unused-ignore]
-    from openai import AsyncOpenAI
     from openai.types.responses import ResponseTextDeltaEvent
 
     set_tracing_disabled(True)
@@ -144,7 +155,7 @@ async def reference(base: str, sizes: dict[str, int], repeats: int) -> dict[str,
         """Does nothing."""
         return "ok"
 
-    async with AsyncOpenAI(base_url=base, api_key="bench", max_retries=0) as client:
+    async with openai_client(base) as client:
 
         def agent(head: dict[str, str]) -> Any:
             model = OpenAIResponsesModel("bench", client.with_options(default_headers=head))

@@ -125,3 +125,13 @@ def test_an_sdk_without_a_content_parameter_gets_the_body_to_serialise() -> None
     old = OldSDKClient(api_key="k", base_url="http://127.0.0.1:9/v1")
     assert payload(new, body, b"{}") == {"content": b"{}"}
     assert payload(old, body, b"{}") == {"body": body}
+
+
+def test_clients_we_create_keep_enough_connections_for_many_concurrent_runs() -> None:
+    from structagents import OpenAIProvider, OpenAIResponsesModel
+    from structagents.models._openai_shared import DEFAULT_POOL_SIZE
+
+    model = OpenAIProvider(api_key="k", base_url="http://127.0.0.1:9/v1").get_model("m")
+    assert isinstance(model, OpenAIResponsesModel)
+    pool = model.client._client._transport._pool  # type: ignore[attr-defined]
+    assert pool._max_connections == pool._max_keepalive_connections == DEFAULT_POOL_SIZE

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_POOL_SIZE",
     "DEFAULT_REQUEST_TIMEOUT",
     "default_model",
     "plain_json",
@@ -63,6 +64,9 @@ fails the request after this, and after the SDK's 2 retries the run raises
 `ModelConnectionError`. (The SDK's own default is 600 s, about 30 minutes with its retries.)"""
 DEFAULT_CONNECT_TIMEOUT = 10.0
 """Seconds a client we create waits for a connection to be established."""
+DEFAULT_POOL_SIZE = 1000
+"""Connections a client we create opens at most, and keeps open between requests (the SDK's
+own default keeps 100, so more concurrent runs than that reconnect on every request)."""
 
 
 def set_default_openai_key(key: str, use_for_tracing: bool = True) -> None:
@@ -109,8 +113,15 @@ def create_client(
     """A new `AsyncOpenAI` client; a missing API key is a `UserError` that says what to set.
 
     Without `timeout`, requests time out after `DEFAULT_REQUEST_TIMEOUT` seconds of silence
-    (`DEFAULT_CONNECT_TIMEOUT` to connect)."""
-    from openai import AsyncOpenAI, OpenAIError, Timeout
+    (`DEFAULT_CONNECT_TIMEOUT` to connect). Up to `DEFAULT_POOL_SIZE` connections stay
+    open for reuse."""
+    from openai import (
+        DEFAULT_CONNECTION_LIMITS,
+        AsyncOpenAI,
+        DefaultAsyncHttpxClient,
+        OpenAIError,
+        Timeout,
+    )
 
     options: dict[str, Any] = {
         "api_key": api_key or _defaults["key"] or os.environ.get("OPENAI_API_KEY"),
@@ -125,6 +136,10 @@ def create_client(
         if timeout is None
         else timeout
     )
+    limits = type(DEFAULT_CONNECTION_LIMITS)(
+        max_connections=DEFAULT_POOL_SIZE, max_keepalive_connections=DEFAULT_POOL_SIZE
+    )
+    options["http_client"] = DefaultAsyncHttpxClient(limits=limits)
     try:
         client = AsyncOpenAI(**options)
     except OpenAIError as exc:
