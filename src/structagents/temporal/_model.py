@@ -18,6 +18,8 @@ from temporalio.common import RetryPolicy
 from temporalio.workflow import ActivityCancellationType
 
 from .._handoffs import Handoff
+from .._hosted_tools import HostedMCPTool
+from .._tool_search import ToolSearchTool
 from .._tools import FunctionTool, Tool
 from .._usage import usage_from_json, usage_to_json
 from ..exceptions import UserError
@@ -149,6 +151,9 @@ def _tool_to_json(tool: Tool) -> dict[str, Any]:
             "description": tool.description,
             "parameters": tool.params_json_schema,
             "strict": tool.strict_json_schema,
+            "defer_loading": tool.defer_loading,
+            "namespace": tool._tool_namespace,
+            "namespace_description": tool._tool_namespace_description,
         }
     spec = getattr(tool, "tool_spec", None)
     if not callable(spec):
@@ -166,8 +171,17 @@ def _tool_from_json(data: dict[str, Any]) -> Tool:
             params_json_schema=data["parameters"],
             on_invoke_tool=_never_called,
             strict_json_schema=data["strict"],
+            defer_loading=data.get("defer_loading", False),
+            _tool_namespace=data.get("namespace"),
+            _tool_namespace_description=data.get("namespace_description"),
         )
-    return cast(Tool, _SpecTool(data["name"], data["spec"]))
+    spec = data["spec"]
+    # the kinds the Responses model's tool-search rules look at come back as themselves
+    if spec.get("type") == "tool_search":
+        return ToolSearchTool(**{k: v for k, v in spec.items() if k != "type"})
+    if spec.get("type") == "mcp":
+        return HostedMCPTool(tool_config=spec)
+    return cast(Tool, _SpecTool(data["name"], spec))
 
 
 def _handoff_to_json(handoff: Handoff[Any]) -> dict[str, Any]:
