@@ -3,6 +3,7 @@ rewrite safely unchanged, saying where."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -267,3 +268,46 @@ def test_the_command_line_prints_a_diff_and_the_places_left(
     assert "+    async with Runner.run_streamed(" in out
     assert f"{tmp_path / 'b.py'}:2: run_streamed(...) is not assigned" in err
     assert err.endswith("1 file(s) to change (run again with --write); 1 place(s) left for you\n")
+
+
+REFERENCE_PROGRAM = """\
+import asyncio
+
+from openai.types.responses import ResponseTextDeltaEvent
+
+from agents import Agent, Runner
+
+
+async def main():
+    agent = Agent(name="Joker", instructions="You are a helpful assistant.")
+
+    result = Runner.run_streamed(agent, input="Tell me a joke about queues.")
+    async for event in result.stream_events():
+        if event.type == "raw_response_event" and isinstance(event.data, ResponseTextDeltaEvent):
+            print(event.data.delta, end="", flush=True)
+    print()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+
+
+def test_a_reference_program_runs_against_an_openai_compatible_server_once_migrated(
+    tmp_path: Path,
+) -> None:
+    """A program written for openai-agents, its default OpenAI model and `asyncio.run`
+    included, streams from `structagents fake-server` after the codemod alone."""
+    from tests.test_fake_server_cli import fake_server
+
+    path = tmp_path / "stream_text.py"
+    path.write_text(REFERENCE_PROGRAM)
+    assert main(["--write", str(path)]) == 0
+    assert "async with Runner.run_streamed(" in path.read_text()
+    with fake_server() as (_, base_url):
+        env = {**os.environ, "OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": "test"}
+        done = subprocess.run(
+            [sys.executable, str(path)], capture_output=True, text=True, env=env, timeout=60
+        )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "Tell me a joke about queues.\n"  # the unscripted server echoes
