@@ -109,3 +109,17 @@ def test_links_into_the_docs_site_name_pages_that_exist() -> None:
             [DOCS / f"{page}.md", DOCS / page / "index.md"] if page else [DOCS / "index.md"]
         )
         assert any(path.is_file() for path in candidates), f"{link}: no page in docs/"
+
+
+def test_the_readme_sections_the_docs_include_exist() -> None:
+    readme = (ROOT / "README.md").read_text()
+    included = {
+        name
+        for page in DOCS.rglob("*.md")
+        for name in re.findall(r'^--8<-- "README\.md:(\w+)"$', page.read_text(), re.M)
+    }
+    assert included, "the guide pages include the README's sections"
+    for name in sorted(included):
+        start, end = f"<!-- --8<-- [start:{name}] -->", f"<!-- --8<-- [end:{name}] -->"
+        assert readme.count(start) == readme.count(end) == 1, f"README.md lacks section {name}"
+        assert readme.index(start) < readme.index(end)
