@@ -717,9 +717,13 @@ def _slow() -> str:
 
 @pytest.mark.parametrize("timeout", [0, -1, -0.5, math.inf, math.nan])
 def test_bad_timeout_is_a_user_error(timeout: float) -> None:
-    with pytest.raises(UserError, match="timeout must be a number of seconds greater than 0"):
+    with pytest.raises(
+        UserError, match="timeout must be a finite number of seconds greater than 0"
+    ):
         function_tool(_slow, timeout=timeout)
-    with pytest.raises(UserError, match="timeout must be a number of seconds greater than 0"):
+    with pytest.raises(
+        UserError, match="timeout must be a finite number of seconds greater than 0"
+    ):
         function_tool(timeout=timeout)(_slow)
 
 
@@ -732,7 +736,9 @@ def test_function_tool_constructor_validates_timeouts() -> None:
     async def invoke(ctx: ToolContext[Any], arguments: str) -> str:
         return ""
 
-    with pytest.raises(UserError, match="timeout must be a number of seconds greater than 0"):
+    with pytest.raises(
+        UserError, match="timeout must be a finite number of seconds greater than 0"
+    ):
         FunctionTool("t", "", {}, invoke, timeout_seconds=0)
     with pytest.raises(UserError, match="timeout_behavior"):
         FunctionTool("t", "", {}, invoke, timeout_behavior="nope")  # type: ignore[arg-type]

@@ -259,6 +259,7 @@ def _unknown_prefix() -> object:
 
 WORDS: dict[str, tuple[str, Callable[[], object]]] = {
     "tool timeout": ("greater than 0", lambda: function_tool(_async_tool, timeout=0)),
+    "tool timeout inf": ("finite number", lambda: function_tool(_async_tool, timeout=math.inf)),
     "timeout_behavior": (
         "timeout_behavior must be one of",
         lambda: function_tool(_async_tool, timeout=1, timeout_behavior=bad("x")),

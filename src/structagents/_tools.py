@@ -351,7 +351,7 @@ def _check_timeout(name: str, timeout: float | None, behavior: str, on_timeout: 
             )
         if not (timeout > 0 and math.isfinite(timeout)):
             raise UserValueError(
-                f"Tool {name!r}: timeout must be a number of seconds greater than 0, "
+                f"Tool {name!r}: timeout must be a finite number of seconds greater than 0, "
                 f"not {timeout!r}."
             )
     if behavior not in ("error_as_result", "raise_exception"):
