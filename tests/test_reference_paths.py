@@ -22,13 +22,14 @@ from structagents.strict_schema import ensure_strict_json_schema
 REFERENCE_IMPORTS = {
     "run": ["RunConfig", "AgentRunner", "Runner", "set_default_agent_runner",
             "get_default_agent_runner", "RunOptions", "ModelInputData", "CallModelData"],
-    "items": ["TResponseInputItem", "ToolCallOutputItem", "ToolApprovalItem", "ModelResponse",
+    "items": ["TResponseInputItem", "TResponseStreamEvent", "ToolCallOutputItem",
+              "ToolApprovalItem", "ModelResponse",
               "TResponseOutputItem", "ToolCallItem", "ItemHelpers", "RunItem",
               "MessageOutputItem", "ReasoningItem"],
     "memory": ["SessionSettings", "Session", "SQLiteSession"],
     "exceptions": ["UserError", "ModelBehaviorError", "AgentsException", "MaxTurnsExceeded",
                    "InputGuardrailTripwireTriggered", "ModelTimeoutError", "ToolTimeoutError"],
-    "run_context": ["RunContextWrapper", "AgentHookContext"],
+    "run_context": ["RunContextWrapper", "AgentHookContext", "TContext"],
     "tool_context": ["ToolContext"],
     "model_settings": ["ModelSettings"],
     "usage": ["Usage", "RequestUsage", "InputTokensDetails"],
@@ -40,7 +41,11 @@ REFERENCE_IMPORTS = {
     "result": ["RunResultStreaming", "RunResult", "ToInputListMode"],
     "stream_events": ["RunItemStreamEvent", "RawResponsesStreamEvent", "StreamEvent",
                       "AgentUpdatedStreamEvent"],
-    "handoffs": ["Handoff", "handoff", "HandoffInputData", "nest_handoff_history"],
+    "handoffs": ["Handoff", "handoff", "HandoffInputData", "nest_handoff_history",
+                 "set_conversation_history_wrappers", "reset_conversation_history_wrappers",
+                 "get_conversation_history_wrappers"],
+    "handoffs.history": ["nest_handoff_history", "default_handoff_history_mapper",
+                         "set_conversation_history_wrappers"],
     "agent_output": ["AgentOutputSchema", "AgentOutputSchemaBase"],
     "function_schema": ["function_schema", "FuncSchema"],
     "strict_schema": ["ensure_strict_json_schema"],
@@ -168,3 +173,72 @@ def test_item_conveniences_of_the_reference() -> None:
     }
     assert ItemHelpers.extract_last_content(refusal) == "no"
     assert ItemHelpers.extract_last_content({"type": "function_call", "name": "f"}) == ""
+
+
+async def test_conversation_history_wrappers_mark_the_nested_transcript() -> None:
+    from structagents import (
+        RunConfig,
+        Runner,
+        get_conversation_history_wrappers,
+        reset_conversation_history_wrappers,
+        set_conversation_history_wrappers,
+    )
+    from structagents.testing import ScriptedModel, assistant_message, function_call
+
+    def run_once() -> Any:
+        last = Agent(name="last", model=ScriptedModel(["done"]))
+        middle = Agent(
+            name="middle",
+            model=ScriptedModel([[function_call("transfer_to_last", {}, call_id="h2")]]),
+            handoffs=[last],
+        )
+        first = Agent(
+            name="first",
+            model=ScriptedModel(
+                [
+                    [
+                        assistant_message("hello"),
+                        function_call("transfer_to_middle", {}, call_id="h1"),
+                    ]
+                ]
+            ),
+            handoffs=[middle],
+        )
+        return last, Runner.run(first, "question", run_config=RunConfig(nest_handoff_history=True))
+
+    assert get_conversation_history_wrappers() == (
+        "<CONVERSATION HISTORY>",
+        "</CONVERSATION HISTORY>",
+    )
+    set_conversation_history_wrappers(start="<<H>>")
+    try:
+        assert get_conversation_history_wrappers() == ("<<H>>", "</CONVERSATION HISTORY>")
+        last, run = run_once()
+        await run
+        [summary] = last.model.calls[0].input
+        text = summary["content"]
+        assert "\n<<H>>\n" in text
+        assert text.endswith("</CONVERSATION HISTORY>")
+        assert text.count("<<H>>") == 1  # the second handoff unpacked the first summary
+        assert "question" in text
+        assert "hello" in text
+    finally:
+        reset_conversation_history_wrappers()
+    assert get_conversation_history_wrappers()[0] == "<CONVERSATION HISTORY>"
+
+
+def test_extract_text_is_none_without_text_as_in_the_reference() -> None:
+    from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessage
+
+    from structagents import ItemHelpers
+
+    call = ResponseFunctionToolCall(type="function_call", call_id="c", name="f", arguments="{}")
+    assert ItemHelpers.extract_text(call) is None
+    empty = ResponseOutputMessage.model_construct(
+        id="m", type="message", role="assistant", status="completed",
+        content=[{"type": "output_text", "text": None, "annotations": []}],
+    )  # fmt: skip
+    assert ItemHelpers.extract_text(empty) is None
+    parts = [{"type": "output_text", "text": "a"}, {"type": "output_text", "text": "b"}]
+    message = {"type": "message", "role": "assistant", "content": parts}
+    assert ItemHelpers.extract_text(message) == "ab"

@@ -96,6 +96,7 @@ from ._retry import RetryPolicyContext as RetryPolicyContext
 from ._retry import retry_policies as retry_policies
 from ._run_context import AgentHookContext as AgentHookContext
 from ._run_context import RunContextWrapper as RunContextWrapper
+from ._run_context import TContext as TContext
 from ._run_context import ToolContext as ToolContext
 from ._run_options import RunOptions as RunOptions
 from ._runner import AgentRunner as AgentRunner
@@ -163,6 +164,11 @@ from .exceptions import ToolOutputGuardrailTripwireTriggered as ToolOutputGuardr
 from .exceptions import ToolTimeoutError as ToolTimeoutError
 from .exceptions import UsageLimitExceeded as UsageLimitExceeded
 from .exceptions import UserError as UserError
+from .handoff_filters import get_conversation_history_wrappers as get_conversation_history_wrappers
+from .handoff_filters import (
+    reset_conversation_history_wrappers as reset_conversation_history_wrappers,
+)
+from .handoff_filters import set_conversation_history_wrappers as set_conversation_history_wrappers
 from .models._openai_shared import set_default_openai_api as set_default_openai_api
 from .models._openai_shared import set_default_openai_client as set_default_openai_client
 from .models._openai_shared import set_default_openai_key as set_default_openai_key
@@ -380,6 +386,7 @@ __all__ = [
     "StreamEvent",
     "StructuredToolInputBuilder",
     "StructuredToolInputBuilderOptions",
+    "TContext",
     "TResponseInputItem",
     "TResponseOutputItem",
     "TaskSpanData",
@@ -438,6 +445,7 @@ __all__ = [
     "generation_span",
     "get_current_span",
     "get_default_agent_runner",
+    "get_conversation_history_wrappers",
     "get_current_trace",
     "guardrail_span",
     "handoff",
@@ -448,7 +456,9 @@ __all__ = [
     "open_run",
     "output_guardrail",
     "response_span",
+    "reset_conversation_history_wrappers",
     "retry_policies",
+    "set_conversation_history_wrappers",
     "set_default_agent_runner",
     "set_default_openai_api",
     "set_default_openai_client",

@@ -27,6 +27,7 @@ __all__ = [
     "RunItem",
     "TResponseInputItem",
     "TResponseOutputItem",
+    "TResponseStreamEvent",
     "ToolApprovalItem",
     "ToolCallItem",
     "ToolCallOutputItem",
@@ -39,6 +40,9 @@ TResponseInputItem = dict[str, Any]
 
 TResponseOutputItem = dict[str, Any]
 """A Responses-API output item, e.g. `{"type": "message", "role": "assistant", ...}`."""
+
+TResponseStreamEvent = dict[str, Any]
+"""A Responses-API stream event, e.g. `{"type": "response.output_text.delta", "delta": "Hi"}`."""
 
 
 def _typed_raw_item(item: RunItem, raw: dict[str, Any]) -> Any:
@@ -269,15 +273,20 @@ class ItemHelpers:
         return None
 
     @classmethod
-    def extract_text(cls, message: Any) -> str:
-        """All the text parts of a message (a dict or SDK object), joined."""
+    def extract_text(cls, message: Any) -> str | None:
+        """All the text parts of a message (a dict or SDK object), joined; None when it is
+        not a message or has no text, as in the reference."""
+        return cls._text_of(message) or None
+
+    @classmethod
+    def _text_of(cls, message: Any) -> str:
         content = plain(message).get("content")
         if isinstance(content, str):
             return content
         return "".join(
             part
             if isinstance(part, str)  # a bare string part, as some providers send
-            else str(part.get("text", ""))
+            else str(part.get("text") or "")
             if part.get("type") in ("output_text", "input_text")
             else ""
             for part in content or ()
@@ -286,7 +295,7 @@ class ItemHelpers:
     @classmethod
     def text_message_output(cls, message: MessageOutputItem) -> str:
         """The text of one message item."""
-        return cls.extract_text(message.to_input_item())
+        return cls._text_of(message.to_input_item())
 
     @classmethod
     def text_message_outputs(cls, items: list[RunItem]) -> str:

@@ -29,7 +29,14 @@ from ._items import (
     TResponseInputItem,
 )
 
-__all__ = ["default_handoff_history_mapper", "nest_handoff_history", "remove_all_tools"]
+__all__ = [
+    "default_handoff_history_mapper",
+    "get_conversation_history_wrappers",
+    "nest_handoff_history",
+    "remove_all_tools",
+    "reset_conversation_history_wrappers",
+    "set_conversation_history_wrappers",
+]
 
 _TOOL_ITEM_TYPES = frozenset(
     {
@@ -79,7 +86,30 @@ HISTORY_PREAMBLE = (
     "For context, here is the conversation so far between the user and the previous agent:"
 )
 _PREAMBLES = (HISTORY_PREAMBLE, "For context, here is the conversation so far:")
-_HISTORY_START, _HISTORY_END = "<CONVERSATION HISTORY>", "</CONVERSATION HISTORY>"
+_DEFAULT_MARKERS = ("<CONVERSATION HISTORY>", "</CONVERSATION HISTORY>")
+_markers = _DEFAULT_MARKERS
+
+
+def set_conversation_history_wrappers(*, start: str | None = None, end: str | None = None) -> None:
+    """Change the markers around the nested transcript, process-wide (None keeps one)."""
+    global _markers
+    _markers = (
+        start if start is not None else _markers[0],
+        end if end is not None else _markers[1],
+    )
+
+
+def reset_conversation_history_wrappers() -> None:
+    """Back to the default `<CONVERSATION HISTORY>` markers."""
+    global _markers
+    _markers = _DEFAULT_MARKERS
+
+
+def get_conversation_history_wrappers() -> tuple[str, str]:
+    """The (start, end) markers around the nested transcript."""
+    return _markers
+
+
 _SUMMARY_ONLY_TYPES = frozenset({"function_call", "function_call_output", "reasoning"})
 _ROLES = frozenset({"user", "assistant", "system", "developer"})
 
@@ -139,9 +169,9 @@ def default_handoff_history_mapper(
     text = "\n".join(
         [
             HISTORY_PREAMBLE,
-            _HISTORY_START,
+            _markers[0],
             *(lines or ["(no previous turns recorded)"]),
-            _HISTORY_END,
+            _markers[1],
         ]
     )
     return [{"role": "assistant", "content": text}]
@@ -208,7 +238,7 @@ def _unpack_summary(item: TResponseInputItem) -> list[TResponseInputItem] | None
     if item.get("role") != "assistant" or not isinstance(content, str):
         return None
     preamble, _, body = content.partition("\n")
-    start, end = f"{_HISTORY_START}\n", f"\n{_HISTORY_END}"
+    start, end = f"{_markers[0]}\n", f"\n{_markers[1]}"
     if preamble not in _PREAMBLES or not body.startswith(start) or not body.endswith(end):
         return None
     records: list[str] = []  # a numbered line, with the unnumbered lines that continue it

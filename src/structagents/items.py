@@ -17,6 +17,7 @@ from ._items import ToolSearchCallItem as ToolSearchCallItem
 from ._items import ToolSearchOutputItem as ToolSearchOutputItem
 from ._items import TResponseInputItem as TResponseInputItem
 from ._items import TResponseOutputItem as TResponseOutputItem
+from ._items import TResponseStreamEvent as TResponseStreamEvent
 from ._tool_outputs import ToolOutputFileContent as ToolOutputFileContent
 from ._tool_outputs import ToolOutputImage as ToolOutputImage
 from ._tool_outputs import ToolOutputText as ToolOutputText
@@ -42,6 +43,7 @@ __all__ = [
     "RunItem",
     "TResponseInputItem",
     "TResponseOutputItem",
+    "TResponseStreamEvent",
     "ToolApprovalItem",
     "ToolCallItem",
     "ToolCallOutputItem",

@@ -6,6 +6,7 @@ from ._hooks import RunHooks as RunHooks
 from ._items import TResponseInputItem as TResponseInputItem
 from ._run_context import AgentHookContext as AgentHookContext
 from ._run_context import RunContextWrapper as RunContextWrapper
+from ._run_context import TContext as TContext
 from ._tools import Tool as Tool
 from .models.interface import ModelResponse as ModelResponse
 
@@ -16,6 +17,7 @@ __all__ = [
     "ModelResponse",
     "RunContextWrapper",
     "RunHooks",
+    "TContext",
     "TResponseInputItem",
     "Tool",
 ]

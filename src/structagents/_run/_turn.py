@@ -287,5 +287,5 @@ def final_output_from_message(agent: Agent[Any], processed: ProcessedResponse) -
     schema = output_schema_for(agent.output_type)
     if processed.last_message is None:
         return (True, "") if schema is None and not processed.used_hosted_tools else (False, None)
-    text = ItemHelpers.extract_text(processed.last_message)
+    text = ItemHelpers.extract_text(processed.last_message) or ""
     return True, text if schema is None else schema.validate_json(text)

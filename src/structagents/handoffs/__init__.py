@@ -1,0 +1,25 @@
+"""The reference SDK's `agents.handoffs` module path: handoffs."""
+
+from .._handoffs import Handoff as Handoff
+from .._handoffs import HandoffHistoryMapper as HandoffHistoryMapper
+from .._handoffs import HandoffInputData as HandoffInputData
+from .._handoffs import handoff as handoff
+from ..handoff_filters import default_handoff_history_mapper as default_handoff_history_mapper
+from ..handoff_filters import get_conversation_history_wrappers as get_conversation_history_wrappers
+from ..handoff_filters import nest_handoff_history as nest_handoff_history
+from ..handoff_filters import (
+    reset_conversation_history_wrappers as reset_conversation_history_wrappers,
+)
+from ..handoff_filters import set_conversation_history_wrappers as set_conversation_history_wrappers
+
+__all__ = [
+    "HandoffHistoryMapper",
+    "default_handoff_history_mapper",
+    "get_conversation_history_wrappers",
+    "reset_conversation_history_wrappers",
+    "set_conversation_history_wrappers",
+    "nest_handoff_history",
+    "Handoff",
+    "HandoffInputData",
+    "handoff",
+]
