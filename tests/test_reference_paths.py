@@ -173,6 +173,11 @@ def test_item_conveniences_of_the_reference() -> None:
     }
     assert ItemHelpers.extract_last_content(refusal) == "no"
     assert ItemHelpers.extract_last_content({"type": "function_call", "name": "f"}) == ""
+    # The reference passes the call itself; a call id works too.
+    expected = {"type": "function_call_output", "call_id": "c9", "output": "4"}
+    assert ItemHelpers.tool_call_output_item(call.raw_item, 4) == expected
+    assert ItemHelpers.tool_call_output_item(call.raw_item_dict, 4) == expected
+    assert ItemHelpers.tool_call_output_item("c9", 4) == expected
 
 
 async def test_conversation_history_wrappers_mark_the_nested_transcript() -> None:

@@ -324,10 +324,12 @@ class ItemHelpers:
             return str(output)
 
     @classmethod
-    def tool_call_output_item(cls, call_id: str, output: Any) -> TResponseInputItem:
+    def tool_call_output_item(cls, tool_call: Any, output: Any) -> TResponseInputItem:
         """The `function_call_output` input item for a tool's result: rich outputs
         (`ToolOutputText` / `ToolOutputImage` / `ToolOutputFileContent`, their dicts, or a list of
-        them) as content parts, anything else as text."""
+        them) as content parts, anything else as text. `tool_call` is the call (an SDK object or
+        dict, as in the reference) or its call id."""
+        call_id = tool_call if isinstance(tool_call, str) else plain(tool_call)["call_id"]
         if not isinstance(output, str):
             parts = structured_tool_output(output)
             if parts is not None:
