@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -308,14 +309,24 @@ def _check_mcp_servers(agent: Agent[Any]) -> None:
 def _check_instructions_signature(agent: Agent[Any]) -> None:
     """An instructions function takes (context, agent), as the reference SDK requires."""
     try:
-        params = list(inspect.signature(agent.instructions).parameters)  # type: ignore[arg-type]
-    except (TypeError, ValueError):  # no signature to read (some builtins): just call it
-        return
-    if len(params) != 2:
+        params = _parameter_names(agent.instructions)
+    except TypeError:  # an unhashable callable object: read its signature each time
+        params = _parameter_names.__wrapped__(agent.instructions)
+    if params is not None and len(params) != 2:
         raise UserTypeError(
             f"Agent {agent.name!r}: the instructions function must accept exactly 2 arguments "
             f"(context, agent), but it takes {len(params)}: {params}."
         )
+
+
+@functools.lru_cache(maxsize=1024)
+def _parameter_names(function: Any) -> tuple[str, ...] | None:
+    """The parameter names of `function`, read once per function (this runs every turn), or
+    None when it has no signature to read (some builtins: just call it)."""
+    try:
+        return tuple(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return None
 
 
 def _check_tool_use_behavior(agent: Agent[Any]) -> None:
