@@ -315,7 +315,7 @@ def _check_instructions_signature(agent: Agent[Any]) -> None:
     if params is not None and len(params) != 2:
         raise UserTypeError(
             f"Agent {agent.name!r}: the instructions function must accept exactly 2 arguments "
-            f"(context, agent), but it takes {len(params)}: {params}."
+            f"(context, agent), but it takes {len(params)}: {list(params)}."
         )
 
 
