@@ -89,7 +89,11 @@ async def call_model(
             "that does (OpenAIResponsesModel)."
         )
     settings = agent.model_settings.resolve(env.config.model_settings)
-    if agent.reset_tool_choice and agent.name in state.tool_use_agents:
+    if (
+        settings.tool_choice is not None
+        and agent.reset_tool_choice
+        and agent.name in state.tool_use_agents
+    ):  # already None (the default, auto) needs no copy: this runs every turn
         settings = dataclasses.replace(settings, tool_choice=None)
     system_prompt = await agent.get_system_prompt(ctx)
     prompt = await agent.get_prompt(ctx)
