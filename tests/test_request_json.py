@@ -1,15 +1,16 @@
-"""Request bodies as JSON bytes: the same JSON the SDK would send, each history item of a
-conversation serialised once (counted), and a cache that stays bounded and never goes stale."""
+"""Request bodies as JSON bytes: the same JSON the SDK would send, and never JSON kept from an
+earlier request when the caller edited a history item in place."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-import pytest
+from openai import AsyncOpenAI
 
-from structagents.models import _request_json
-from structagents.models._request_json import InputCache, request_json
+from structagents import Agent, OpenAIResponsesModel, Runner
+from structagents.models._request_json import request_json
+from structagents.testing import FakeOpenAIServer
 
 
 def history(turns: int) -> list[dict[str, Any]]:
@@ -20,95 +21,37 @@ def history(turns: int) -> list[dict[str, Any]]:
     return items
 
 
-@pytest.fixture
-def serialised(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many items each serialisation of new items covered."""
-    counts: list[int] = []
-    original = _request_json._items_json
-
-    def counting(items: list[Any]) -> bytes:
-        counts.append(len(items))
-        return original(items)
-
-    monkeypatch.setattr(_request_json, "_items_json", counting)
-    return counts
-
-
 def test_the_body_is_the_same_json_as_the_plain_dict() -> None:
-    cache = InputCache()
     body = {"model": "m", "input": history(3), "tools": [{"type": "function"}], "stream": True}
-    encoded = request_json(body, cache)
+    encoded = request_json(body)
     assert json.loads(encoded) == body
     assert "\u2603".encode() in encoded  # UTF-8, not \\u escapes, as the SDK sends
-    assert json.loads(request_json({"model": "m", "input": "hi"}, cache)) == {
-        "model": "m",
-        "input": "hi",
-    }
-    assert json.loads(request_json({"input": history(1)}, cache)) == {"input": history(1)}
-    assert json.loads(request_json(body)) == body  # without a cache
-
-
-def test_each_turn_serialises_only_its_new_items(serialised: list[int]) -> None:
-    cache = InputCache()
-    items = history(0)
-    for turn in range(50):
-        assert json.loads(cache.array(list(items))) == items  # a new list each turn, as the run
-        items += history(turn + 1)[-2:]
-    assert serialised == [1] + [2] * 49
-    assert len(cache) == 1  # each turn's prefix replaces the one it extends
-    cache.array(list(items))
-    cache.array(list(items))  # a retry of the same request serialises nothing
-    assert serialised[-1] == 2
-
-
-def test_a_changed_list_or_item_object_is_serialised_afresh(serialised: list[int]) -> None:
-    cache = InputCache()
-    items = history(3)
-    cache.array(items)
-    changed = list(items)
-    changed[2] = {"type": "function_call_output", "call_id": "c0", "output": "other"}
-    assert json.loads(cache.array(changed)) == changed
-    assert serialised[-1] == len(changed)  # no cached prefix holds the new object
-    shorter = items[:3]
-    assert json.loads(cache.array(shorter)) == shorter
-    equal_copies = [dict(item) for item in items]  # equal but not the same objects
-    assert json.loads(cache.array(equal_copies)) == items
-    assert serialised[-1] == len(items)
-
-
-def test_runs_sharing_their_first_items_share_only_that_prefix() -> None:
-    cache = InputCache()
-    shared = history(1)
-    first = [*shared, {"role": "user", "content": "a"}]
-    second = [*shared, {"role": "user", "content": "b"}]
-    assert json.loads(cache.array(first)) == first
-    assert json.loads(cache.array(second)) == second
-    assert json.loads(cache.array([*first, {"role": "user", "content": "c"}]))[-2:] == [
-        {"role": "user", "content": "a"},
-        {"role": "user", "content": "c"},
-    ]
-
-
-def test_the_cache_is_bounded_in_bytes_and_entries() -> None:
-    by_bytes = InputCache(max_bytes=1000)
-    for _ in range(100):
-        by_bytes.array(history(2))
-    assert sum(len(entry.json) for entry in by_bytes._entries.values()) <= 1000
-    assert 0 < len(by_bytes) < 100
-    assert by_bytes.array([{"content": "x" * 2000}]).endswith(b'"}]')
-    by_count = InputCache(max_entries=10)
-    kept = [history(1) for _ in range(30)]  # alive, so their ids stay distinct
-    for items in kept:
-        by_count.array(items)
-    assert len(by_count) == 10
+    assert json.loads(request_json({"model": "m", "input": "hi"})) == {"model": "m", "input": "hi"}
 
 
 def test_sdk_objects_as_input_items_are_sent_as_the_sdk_dumps_them() -> None:
     from openai.types.responses import EasyInputMessage
 
     message = EasyInputMessage(role="user", content="hi")
-    body = json.loads(InputCache().array([message, {"role": "user", "content": "x"}]))
-    assert body == [{"role": "user", "content": "hi"}, {"role": "user", "content": "x"}]
+    body = json.loads(request_json({"input": [message, {"role": "user", "content": "x"}]}))
+    assert body == {"input": [{"role": "user", "content": "hi"}, {"role": "user", "content": "x"}]}
+
+
+async def test_a_history_item_edited_in_place_is_sent_as_edited() -> None:
+    """A caller redacting a message of `to_input_list()` before the next run must not have
+    the old text sent: a request's JSON is never reused from an earlier one."""
+    async with FakeOpenAIServer(steps=["one", "two"]) as server:
+        client = AsyncOpenAI(base_url=server.base_url, api_key="k")
+        agent = Agent(name="a", model=OpenAIResponsesModel("gpt-test", openai_client=client))
+        first = await Runner.run(agent, [{"role": "user", "content": "secret 123"}])
+        items = first.to_input_list()
+        items[0]["content"] = "REDACTED"
+        await Runner.run(agent, [*items, {"role": "user", "content": "next"}])
+        await client.close()
+    sent = server.requests[-1].body
+    assert isinstance(sent, dict)
+    assert sent["input"][0]["content"] == "REDACTED"
+    assert "secret 123" not in json.dumps(sent)
 
 
 def test_an_sdk_without_a_content_parameter_gets_the_body_to_serialise() -> None:

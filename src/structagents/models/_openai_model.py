@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ._openai_retry import openai_retry_advice
 from ._openai_shared import create_client, extra_options, mapped_errors, payload, stream_events
 from ._reply_shapes import parse_json
-from ._request_json import InputCache, request_json
+from ._request_json import request_json
 from .interface import Model, ModelResponse, ModelTracing
 
 if TYPE_CHECKING:
@@ -33,8 +33,6 @@ class OpenAIModelBase(Model, abc.ABC):
     """The endpoint, relative to the client's base URL."""
     api_name: ClassVar[str]
     """How errors name the API ("The Responses API")."""
-    input_cache: ClassVar[InputCache | None] = None
-    """Where the JSON of request `input` arrays is kept between turns (None: not kept)."""
 
     def __init__(self, model: str, openai_client: AsyncOpenAI | None = None) -> None:
         self.model = model
@@ -97,7 +95,7 @@ class OpenAIModelBase(Model, abc.ABC):
             prompt=prompt, stream=False,
         )  # fmt: skip
         client = self.client
-        content = request_json(body, self.input_cache)
+        content = request_json(body)
         with mapped_errors(client):
             raw = await client.post(
                 self.path,
@@ -131,7 +129,7 @@ class OpenAIModelBase(Model, abc.ABC):
             previous_response_id=previous_response_id, conversation_id=conversation_id,
             prompt=prompt, stream=True,
         )  # fmt: skip
-        content = request_json(body, self.input_cache)
+        content = request_json(body)
         raw = stream_events(self.client, self.path, body, content, extra_options(model_settings))
         async with aclosing(raw), aclosing(self.translate_stream(raw)) as events:
             async for event in events:

@@ -23,7 +23,6 @@ from ._openai_shared import (
     plain_json,
 )
 from ._reply_shapes import check_response
-from ._request_json import InputCache
 from .interface import ModelResponse
 
 if TYPE_CHECKING:
@@ -43,7 +42,6 @@ class OpenAIResponsesModel(OpenAIModelBase):
 
     path = "/responses"
     api_name = "The Responses API"
-    input_cache = InputCache()
 
     def parse_response(self, data: object) -> ModelResponse:
         return ModelResponse.from_response_json(_checked(data))
