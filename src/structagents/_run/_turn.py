@@ -30,7 +30,7 @@ from .._tool_search import FunctionToolLookup, call_key, qualified
 from .._tools import Tool
 from .._typed import plain
 from ..exceptions import ModelBehaviorError, UserError
-from ..models.interface import ModelResponse
+from ..models.interface import ModelResponse, keep_raw_usage
 from ..tracing.span_data import ResponseSpanData
 from ..tracing.spans import Span
 from ..tracing.util import time_iso
@@ -191,8 +191,7 @@ async def _streamed_response(
     if completed is None:
         raise ModelBehaviorError("The model's stream ended without a response.completed event.")
     response = ModelResponse.from_response_json(completed)
-    if preserve_raw_usage and isinstance(completed.get("usage"), dict):
-        response.raw_usage = dict(completed["usage"])
+    keep_raw_usage(response, completed, preserve_raw_usage)
     return response
 
 

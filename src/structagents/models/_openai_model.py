@@ -11,7 +11,7 @@ from ._openai_retry import openai_retry_advice
 from ._openai_shared import create_client, extra_options, mapped_errors, payload, stream_events
 from ._reply_shapes import parse_json
 from ._request_json import request_json
-from .interface import Model, ModelResponse, ModelTracing
+from .interface import Model, ModelResponse, ModelTracing, keep_raw_usage
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -105,9 +105,7 @@ class OpenAIModelBase(Model, abc.ABC):
             )
         data = parse_json(raw, self.api_name)
         response = self.parse_response(data)
-        if model_settings.preserve_raw_usage and isinstance(data, dict):
-            usage = data.get("usage")
-            response.raw_usage = dict(usage) if isinstance(usage, dict) else None
+        keep_raw_usage(response, data, model_settings.preserve_raw_usage)
         return response
 
     async def stream_response(

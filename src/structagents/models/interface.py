@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .._tools import Tool
     from .settings import ModelSettings
 
-__all__ = ["Model", "ModelProvider", "ModelResponse", "ModelTracing"]
+__all__ = ["Model", "ModelProvider", "ModelResponse", "ModelTracing", "keep_raw_usage"]
 
 
 class ModelTracing(enum.Enum):
@@ -73,6 +73,13 @@ class ModelResponse:
             "output": self.to_input_items(),
             "usage": usage_to_json(self.usage),
         }
+
+
+def keep_raw_usage(response: ModelResponse, reply: object, preserve: bool | None) -> None:
+    """With `ModelSettings.preserve_raw_usage` (`preserve`), keep a copy of the provider's own
+    usage object of `reply` (a response as JSON) on `response`."""
+    if preserve and isinstance(reply, dict) and isinstance(reply.get("usage"), dict):
+        response.raw_usage = dict(reply["usage"])
 
 
 class Model(abc.ABC):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...exceptions import UserError
 from ...models._openai_shared import mapped_errors
+from ...models.interface import keep_raw_usage
 from ...models.openai_chat import OpenAIChatCompletionsModel
 
 if TYPE_CHECKING:
@@ -62,8 +63,7 @@ class LitellmModel(OpenAIChatCompletionsModel):
             reply = await litellm.acompletion(**self._arguments(body, model_settings))
         data = reply.model_dump(mode="json", warnings=False)
         response = self.parse_response(data)
-        if model_settings.preserve_raw_usage and isinstance(data.get("usage"), dict):
-            response.raw_usage = dict(data["usage"])
+        keep_raw_usage(response, data, model_settings.preserve_raw_usage)
         return response
 
     async def stream_response(
