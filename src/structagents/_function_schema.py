@@ -36,8 +36,7 @@ class FuncSchema:
         """Positional and keyword arguments for the function from validated `data`."""
         args: list[Any] = []
         kwargs: dict[str, Any] = {}
-        params = list(self.signature.parameters.values())
-        for param in params[1:] if self.takes_context else params:
+        for param in self._params():
             value = getattr(data, param.name)
             if param.kind is param.VAR_POSITIONAL:
                 args.extend(value or ())
@@ -48,6 +47,19 @@ class FuncSchema:
             else:
                 args.append(value)
         return args, kwargs
+
+    def _params(self) -> tuple[inspect.Parameter, ...]:
+        """The parameters the model's arguments fill (after the context), read from
+        `signature` once per signature rather than once per call."""
+        cached = self.__dict__.get("_params_of")
+        if cached is None or cached[0] is not self.signature or cached[1] != self.takes_context:
+            params = tuple(self.signature.parameters.values())
+            cached = self.__dict__["_params_of"] = (
+                self.signature,
+                self.takes_context,
+                params[1:] if self.takes_context else params,
+            )
+        return cached[2]
 
 
 def function_schema(

@@ -111,24 +111,26 @@ class FunctionInvoker:
 
     async def __call__(self, ctx: ToolContext[Any], arguments: str) -> Any:
         try:
-            return await self._call(ctx, arguments)
+            try:
+                # The model's validator itself: `model_validate_json` adds ~1 µs a call.
+                validator = self.schema.params_pydantic_model.__pydantic_validator__
+                data = validator.validate_json(arguments or "{}")
+            except ValidationError as exc:
+                raise self._invalid_arguments(arguments, exc) from exc
+            args, kwargs = self.schema.to_call_args(data)
+            if self.schema.takes_context:
+                args.insert(0, ctx)
+            if self.is_async:
+                return await self.fn(*args, **kwargs)
+            return await anyio.to_thread.run_sync(functools.partial(self.fn, *args, **kwargs))
         except BaseException as exc:
             return await report_tool_error(ctx, exc, self.failure_error_function)
 
-    async def _call(self, ctx: ToolContext[Any], arguments: str) -> Any:
+    def _invalid_arguments(self, arguments: str, exc: ValidationError) -> ModelBehaviorError:
         name = self.tool.name if self.tool is not None else self.schema.name
-        try:
-            data = self.schema.params_pydantic_model.model_validate_json(arguments or "{}")
-        except ValidationError as exc:
-            if not (arguments or "{}").lstrip().startswith("{"):
-                raise ModelBehaviorError(
-                    f"Invalid JSON input for tool {name}: expected a JSON object of arguments, "
-                    f"got {arguments[:200]}"
-                ) from exc
-            raise ModelBehaviorError(f"Invalid JSON input for tool {name}: {exc}") from exc
-        args, kwargs = self.schema.to_call_args(data)
-        if self.schema.takes_context:
-            args.insert(0, ctx)
-        if self.is_async:
-            return await self.fn(*args, **kwargs)
-        return await anyio.to_thread.run_sync(functools.partial(self.fn, *args, **kwargs))
+        if not (arguments or "{}").lstrip().startswith("{"):
+            return ModelBehaviorError(
+                f"Invalid JSON input for tool {name}: expected a JSON object of arguments, "
+                f"got {arguments[:200]}"
+            )
+        return ModelBehaviorError(f"Invalid JSON input for tool {name}: {exc}")

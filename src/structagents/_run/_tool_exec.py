@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import math
 from typing import Any
@@ -40,6 +41,15 @@ async def run_tools(
     outputs: list[Any] = [_WAITING] * len(runs)
     errors: list[BaseException | None] = [None] * len(runs)
     limiter = env.limiter
+    # Decided once per turn: with no tracing, hooks, run-wide timeout or limiter, a call whose
+    # tool has no timeout or guardrails of its own is only its invocation (`_bare`).
+    bare = (
+        limiter is None
+        and env.tracing is None
+        and env.hooks is None
+        and agent.hooks is None
+        and not env.config.tool_timeout
+    )
 
     async with anyio.create_task_group() as tg:
 
@@ -65,7 +75,10 @@ async def run_tools(
                                 agent, await rejection_message(ctx, run, env.config)
                             )
                         return
-                if limiter is None:
+                if bare and _bare(run):
+                    output = await run.invoke(_tool_context(env, state, agent, run))
+                    outputs[index] = run.output_item(agent, output)
+                elif limiter is None:
                     outputs[index] = await _run_call(env, state, agent, run)
                 else:
                     async with limiter:
@@ -112,7 +125,9 @@ async def _run_call(env: RunEnv, state: RunState, agent: Agent[Any], run: ToolRu
     ) as span:
         deadline = anyio.current_time() + timeout if timeout else math.inf
         started = False
-        with anyio.CancelScope(deadline=deadline) as scope:
+        # Without a timeout the task's own cancel scope is the call's (anyio gives every task
+        # one): a second, never cancelled on its own, would only cost.
+        with anyio.CancelScope(deadline=deadline) if timeout else _NO_SCOPE as scope:
             guardrails = run.input_guardrails
             output = (
                 await check_tool_input(state, guardrails, tool_ctx, agent) if guardrails else None
@@ -125,12 +140,25 @@ async def _run_call(env: RunEnv, state: RunState, agent: Agent[Any], run: ToolRu
                 if guardrails := run.output_guardrails:
                     output = await check_tool_output(state, guardrails, tool_ctx, agent, output)
         # A sync tool's thread cannot be interrupted: past its deadline it is reported late.
-        if timeout and (scope.cancelled_caught or anyio.current_time() >= deadline):
+        if (
+            timeout
+            and scope is not None
+            and (scope.cancelled_caught or anyio.current_time() >= deadline)
+        ):
             lifecycle.tool_failed(span, "Tool timed out", {"timeout_seconds": timeout})
             output = await _timed_out(run, tool_ctx, timeout)
         if started:
             await lifecycle.tool_end(env, tool_ctx, agent, run.tool, output, span)
     return run.output_item(agent, output)
+
+
+_NO_SCOPE: contextlib.nullcontext[None] = contextlib.nullcontext()
+
+
+def _bare(run: ToolRun) -> bool:
+    """Whether the call has no timeout, guardrails or hooks of its own (in a turn without
+    tracing, run hooks or agent hooks, `run_tools`'s `bare`)."""
+    return not (run.timeout_seconds or run.input_guardrails or run.output_guardrails)
 
 
 def _tool_context(
