@@ -111,6 +111,7 @@ class Scenario:
     model_steps: int  # time units the model takes per call
     max_concurrent_tools: int | None = None
     gate_stream: bool = False  # RunConfig.gate_stream_on_guardrails
+    traced: bool = True  # False: RunConfig.tracing_disabled (the tool phase's bare path)
 
 
 _BEHAVIORS: tuple[Any, ...] = ("ok",) * 12 + ("slow",) * 4 + ("fail_message",) * 2 + ("fail_run",)
@@ -162,6 +163,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         model_steps=draw(st.integers(0, 3)),
         max_concurrent_tools=draw(st.sampled_from([None, None, 1, 3])),
         gate_stream=streamed and draw(st.booleans()),
+        traced=draw(st.booleans()),
     )
 
 
@@ -507,6 +509,7 @@ async def exercise_async(scenario: Scenario, unit: float) -> str:
         tool_timeout=(scenario.stop_at % 5 + 1) * unit if scenario.stop == "tool_timeout" else None,
         max_concurrent_tools=scenario.max_concurrent_tools,
         gate_stream_on_guardrails=scenario.gate_stream,
+        tracing_disabled=not scenario.traced,
     )
     session: Any = None
     if scenario.session == "memory":
