@@ -234,5 +234,12 @@ def test_http_benchmark_quick_reports_every_workload_against_the_server_alone(
     for cells in rows.values():
         assert len(cells) == 2 * sides - 1  # each side, then each one's ratio to the server
         assert all(number(cell) > 0 for cell in cells)
+    cpu = table_rows(out[out.index("| CPU time per unit |") :])
+    assert len(cpu) == 4
+    for cells in cpu.values():  # the server process, each side, each one's ratio
+        assert len(cells) == 2 * sides
+        assert all(number(cell) > 0 for cell in cells)
+    floors = table_rows(out[out.index("| floor |") :])
+    assert number(floors["server only + 100 scoped tasks, trio (s)"][1]) > 1
     goals = out[out.index("| goal |") :]
     assert "| 100-tool turn ≤ 2.0x server only, trio |" in goals

@@ -13,22 +13,27 @@ from urllib.parse import urlsplit
 import h11
 import pytest
 
-from structagents._bench_http import headers, start_server
+from structagents._bench_http import ServerCPU, headers, start_server
 
 GO = {"role": "user", "content": "go"}
 
 
 @pytest.fixture(scope="module")
-def address() -> Iterator[tuple[str, int]]:
+def base_url() -> Iterator[str]:
     server, base_url = start_server()
     try:
-        url = urlsplit(base_url)
-        assert url.hostname is not None
-        assert url.port is not None
-        yield url.hostname, url.port
+        yield base_url
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture
+def address(base_url: str) -> tuple[str, int]:
+    url = urlsplit(base_url)
+    assert url.hostname is not None
+    assert url.port is not None
+    return url.hostname, url.port
 
 
 class Client:
@@ -125,3 +130,15 @@ def test_pipelined_requests_are_answered_in_order_and_close_is_honoured(client: 
     client.sock.sendall(done)
     assert json.loads(client.receive()[1])["output"][0]["type"] == "message"
     assert client.sock.recv(1) == b""  # the server closed the connection, as asked
+
+
+def test_a_get_tells_the_server_process_cpu_time(base_url: str, client: Client) -> None:
+    server_cpu = ServerCPU(base_url)
+    try:
+        before = server_cpu()
+        for _ in range(50):
+            client.sock.sendall(client.request({"input": [GO]}, headers(tools=100)))
+            client.receive()
+        assert server_cpu() > before > 0  # the same connection, asked twice
+    finally:
+        server_cpu.close()

@@ -9,6 +9,8 @@ a body with no tool output gets the workload's tool calls (`x-bench-tools: N` he
 rest get a final answer. A streamed request (`"stream": true`) gets the answer as
 `x-bench-deltas` text deltas. Replies are built once per shape and cached, so the server's
 own cost is reading the body and writing bytes: what the "server only" baseline measures.
+Any GET gets the server process's CPU seconds so far (`ServerCPU`), so a benchmark can
+tell the server's own share of a workload.
 
 One process, one asyncio loop, connections kept alive, requests parsed by httptools (the
 `bench` extra): ~59 k instructions a request, where the thread-per-connection stdlib server
@@ -20,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import http.client
 import importlib.util
 import json
 import re
@@ -28,10 +31,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
-__all__ = ["headers", "start_server"]
+__all__ = ["ServerCPU", "headers", "start_server"]
 
 _OUTPUT_MARK = b'"function_call_output"'
 _STREAM = re.compile(rb'"stream"\s*:\s*true')
@@ -53,6 +57,22 @@ def start_server() -> tuple[subprocess.Popen[bytes], str]:
             raise RuntimeError("the benchmark server did not start")
         time.sleep(0.02)
     return server, f"http://127.0.0.1:{port_file.read_text()}/v1"
+
+
+class ServerCPU:
+    """Asks the server for its process's CPU time so far (user + system seconds), over one
+    kept-alive connection (so asking costs the server a small request, not a connection)."""
+
+    def __init__(self, base_url: str) -> None:
+        url = urllib.parse.urlsplit(base_url)
+        self.connection = http.client.HTTPConnection(url.netloc, timeout=10)
+
+    def __call__(self) -> float:
+        self.connection.request("GET", "/cpu")
+        return float(self.connection.getresponse().read())
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 def headers(tools: int = 1, turns: int = 1, deltas: int = 0) -> dict[str, str]:
@@ -121,11 +141,13 @@ def _choose(body: bytes, head: dict[bytes, bytes]) -> tuple[bytes, bytes]:
     return answer(), b"application/json"
 
 
-@functools.cache
 def _http_reply(payload: bytes, kind: bytes) -> bytes:
     """The whole HTTP response: status line, headers and `payload`, written in one send."""
     head = b"HTTP/1.1 200 OK\r\ncontent-type: %s\r\ncontent-length: %d\r\n\r\n"
     return head % (kind, len(payload)) + payload
+
+
+_cached_reply = functools.cache(_http_reply)
 
 
 class _Connection(asyncio.Protocol):
@@ -162,7 +184,11 @@ class _Connection(asyncio.Protocol):
 
     def on_message_complete(self) -> None:
         assert self.transport is not None
-        self.transport.write(_http_reply(*_choose(b"".join(self.body), self.head)))
+        if self.parser.get_method() == b"GET":
+            reply = _http_reply(b"%r" % time.process_time(), b"text/plain")
+        else:
+            reply = _cached_reply(*_choose(b"".join(self.body), self.head))
+        self.transport.write(reply)
         if not self.parser.should_keep_alive():
             self._close()
 
