@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
+from ._tool_search import ToolSearchTool, check_tool_lookup, function_tool_class, tool_key
 from .exceptions import UserError
 
 if TYPE_CHECKING:
@@ -31,15 +32,13 @@ def resolve_tool_name_collisions(
     policy: ToolNameCollisionPolicy,
 ) -> tuple[list[Tool], list[Handoff[Any]]]:
     """The tools and handoffs to offer the model; a collision raises or is logged."""
-    from ._tool_search import ToolSearchTool, check_tool_lookup, tool_key
-    from ._tools import FunctionTool
-
+    function_tool = function_tool_class()
     owners: dict[str, list[tuple[int, Any]]] = {}
     named = 0
     for index, tool in enumerate(tools):
         # The model calls a tool in a namespace, or loaded by tool search, by name *and*
         # namespace: those are checked with the rest of tool search's rules below.
-        if isinstance(tool, FunctionTool):
+        if isinstance(tool, function_tool):
             if tool_key(tool)[0] is not None:
                 continue
         elif isinstance(tool, ToolSearchTool):
@@ -47,7 +46,7 @@ def resolve_tool_name_collisions(
         owners.setdefault(tool.name, []).append((index, tool))
         named += 1
     if named < len(tools):
-        check_tool_lookup([tool for tool in tools if isinstance(tool, FunctionTool)])
+        check_tool_lookup([tool for tool in tools if isinstance(tool, function_tool)])
     handoff_names = {h.tool_name for h in handoffs}
     if (
         len(owners) == named

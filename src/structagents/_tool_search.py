@@ -14,6 +14,7 @@ tool, `(ns, name)` inside `tool_namespace(name=ns)`, `(name, name)` for a deferr
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -22,6 +23,7 @@ from .exceptions import UserError
 
 if TYPE_CHECKING:
     from ._handoffs import Handoff
+    from ._hosted_tools import HostedMCPTool
     from ._tools import FunctionTool, Tool
 
 __all__ = [
@@ -95,6 +97,23 @@ def tool_namespace(
     return grouped
 
 
+@functools.cache
+def function_tool_class() -> type[FunctionTool]:
+    """`FunctionTool`, imported once (`_tools` imports this module's importers, so it cannot be
+    imported at the top; an import statement in a function runs the import machinery, ~2 µs,
+    on every call, and these functions run on every turn or request)."""
+    from ._tools import FunctionTool
+
+    return FunctionTool
+
+
+@functools.cache
+def _hosted_mcp_tool_class() -> type[HostedMCPTool]:
+    from ._hosted_tools import HostedMCPTool
+
+    return HostedMCPTool
+
+
 def tool_key(tool: FunctionTool) -> ToolKey:
     """The `(namespace, name)` the model's calls to `tool` carry."""
     if tool._tool_namespace:
@@ -120,12 +139,11 @@ class FunctionToolLookup:
     __slots__ = ("_bare", "_namespaced")
 
     def __init__(self, tools: list[Tool]) -> None:
-        from ._tools import FunctionTool
-
+        function_tool = function_tool_class()
         self._bare: dict[str, FunctionTool] = {}
         self._namespaced: dict[ToolKey, FunctionTool] = {}
         for tool in tools:
-            if isinstance(tool, FunctionTool):
+            if isinstance(tool, function_tool):
                 key = tool_key(tool)
                 if key[0] is None:
                     self._bare[tool.name] = tool
@@ -156,13 +174,11 @@ def responses_only_features(tool: FunctionTool) -> list[str]:
 def check_tool_search_setup(tools: list[Tool], *, has_prompt: bool = False) -> None:
     """The Responses API's rules for tool search, as `UserError`s before any request (with a
     prompt template, the searchable tools may be the template's own)."""
-    from ._hosted_tools import HostedMCPTool
-    from ._tools import FunctionTool
-
+    function_tool, hosted_mcp_tool = function_tool_class(), _hosted_mcp_tool_class()
     searches = sum(isinstance(t, ToolSearchTool) for t in tools)
-    functions = [t for t in tools if isinstance(t, FunctionTool)]
+    functions = [t for t in tools if isinstance(t, function_tool)]
     deferred = any(t.defer_loading for t in functions) or any(
-        isinstance(t, HostedMCPTool) and t.tool_config.get("defer_loading") for t in tools
+        isinstance(t, hosted_mcp_tool) and t.tool_config.get("defer_loading") for t in tools
     )
     if searches > 1:
         raise UserError("Only one ToolSearchTool() is allowed when using OpenAI Responses models.")
@@ -226,13 +242,12 @@ def tool_search_specs(
 ) -> list[dict[str, Any]]:
     """The Responses `tools` entries for `tools`: namespaced function tools grouped into one
     `{"type": "namespace", ...}` entry where the namespace first appears."""
-    from ._tools import FunctionTool
-
+    function_tool = function_tool_class()
     check_tool_search_setup(tools, has_prompt=has_prompt)
     specs: list[dict[str, Any]] = []
     namespaces: dict[str, dict[str, Any]] = {}
     for tool in tools:
-        if not isinstance(tool, FunctionTool):
+        if not isinstance(tool, function_tool):
             specs.append(other_spec(tool))
             continue
         spec = function_spec(tool)
@@ -263,11 +278,9 @@ def check_tool_search_tool_choice(
     choice: Any, tools: list[Tool], handoffs: list[Handoff[Any]]
 ) -> None:
     """A named `tool_choice` the Responses API cannot honour with tool search is a `UserError`."""
-    from ._tools import FunctionTool
-
     if not isinstance(choice, str) or choice in ("auto", "required", "none"):
         return
-    functions = [t for t in tools if isinstance(t, FunctionTool)]
+    functions = [t for t in tools if isinstance(t, function_tool_class())]
     visible = {t.name for t in functions if tool_key(t)[0] is None}
     visible.update(h.tool_name for h in handoffs)
     if choice in visible:

@@ -7,7 +7,6 @@ streamed attempt that already delivered output events to the user is never sent 
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -78,17 +77,19 @@ async def call_with_retry(
 async def _timed(
     request: Callable[[Attempt], Awaitable[ModelResponse]], attempt: Attempt, seconds: float | None
 ) -> ModelResponse:
-    """One attempt, cancelled after `seconds` (`ModelSettings.timeout`)."""
-    deadline = anyio.current_time() + seconds if seconds else math.inf
-    with anyio.CancelScope(deadline=deadline) as scope:
+    """One attempt, cancelled after `seconds` (`ModelSettings.timeout`). Without a timeout
+    there is no scope to open (an empty cancel scope costs about as much as the rest of the
+    turn's bookkeeping)."""
+    if not seconds:
+        return await request(attempt)
+    with anyio.CancelScope(deadline=anyio.current_time() + seconds) as scope:
         try:
             return await request(attempt)
         except Exception as exc:
-            if scope.cancel_called and seconds is not None:
+            if scope.cancel_called:
                 raise ModelTimeoutError(seconds) from exc
             raise
-    assert seconds is not None  # only our deadline can end the scope without an exception
-    raise ModelTimeoutError(seconds)
+    raise ModelTimeoutError(seconds)  # only our deadline ends the scope without an exception
 
 
 async def _retry_delay_for(
