@@ -7,8 +7,9 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ._openai_request import post_json
 from ._openai_retry import openai_retry_advice
-from ._openai_shared import create_client, extra_options, mapped_errors, payload, stream_events
+from ._openai_shared import create_client, extra_options, mapped_errors, stream_events
 from ._reply_shapes import parse_json
 from ._request_json import request_json
 from .interface import Model, ModelResponse, ModelTracing, keep_raw_usage
@@ -97,12 +98,7 @@ class OpenAIModelBase(Model, abc.ABC):
         client = self.client
         content = request_json(body)
         with mapped_errors(client):
-            raw = await client.post(
-                self.path,
-                cast_to=bytes,
-                options=extra_options(model_settings),
-                **payload(client, body, content),
-            )
+            raw = await post_json(client, self.path, body, content, extra_options(model_settings))
         data = parse_json(raw, self.api_name)
         response = self.parse_response(data)
         keep_raw_usage(response, data, model_settings.preserve_raw_usage)
