@@ -5,6 +5,7 @@ cancellation must not depend on which."""
 
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from structagents import (
     Agent,
     RunConfig,
+    RunContextWrapper,
     RunHooks,
     Runner,
     ToolCallOutputItem,
@@ -32,8 +34,8 @@ async def echo(text: str) -> str:
 
 
 @function_tool
-def call_id(ctx: ToolContext[Any]) -> str:
-    """The call's id (a sync tool, in a worker thread)."""
+async def call_id(ctx: ToolContext[Any]) -> str:
+    """The call's id."""
     return f"{ctx.tool_name}:{ctx.tool_call_id}"
 
 
@@ -130,3 +132,25 @@ async def test_cancelling_the_caller_stops_bare_calls() -> None:
             scope.cancel()
     assert scope.cancelled_caught
     assert running == []
+
+
+def test_a_tool_context_is_made_with_every_field() -> None:
+    """`from_run_context` fills a `ToolContext`'s fields directly (it runs per tool call); a
+    subclass goes through `__init__`. Both must hold the same, whatever fields are added."""
+
+    class Sub(ToolContext[Any]):
+        pass
+
+    wrapper = RunContextWrapper(context={"user": 1}, turn_input=[{"role": "user"}])
+    config = RunConfig()
+    made = {
+        kind: kind.from_run_context(
+            wrapper, tool_name="t", tool_call_id="c", tool_arguments="{}", run_config=config
+        )
+        for kind in (ToolContext, Sub)
+    }
+    assert vars(made[ToolContext]) == vars(made[Sub])
+    for field in dataclasses.fields(ToolContext):
+        assert getattr(made[ToolContext], field.name) == getattr(made[Sub], field.name)
+    assert made[ToolContext].usage is wrapper.usage
+    assert made[ToolContext]._approvals is wrapper._approvals

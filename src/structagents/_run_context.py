@@ -191,6 +191,23 @@ class ToolContext(RunContextWrapper[TContext]):
         run_config: RunConfig | dict[str, Any] | None = None,
     ) -> ToolContext[TContext]:
         """Make the context for one tool call; its `usage` and approvals are the run's."""
+        if cls is ToolContext and not isinstance(run_config, dict):
+            # Once per tool call: every field set at once, without the default list and dict
+            # `__init__` would make for `turn_input` and the approvals only to replace them.
+            fast = object.__new__(ToolContext)
+            fast.__dict__.update(
+                context=run_context.context,
+                usage=run_context.usage,
+                turn_input=run_context.turn_input,
+                _approvals=run_context._approvals,
+                tool_name=tool_name,
+                tool_call_id=tool_call_id,
+                tool_arguments=tool_arguments,
+                agent=agent,
+                run_config=run_config,
+                tool_namespace=None,
+            )
+            return fast
         tool_ctx = cls(
             run_context.context,
             run_context.usage,

@@ -95,6 +95,10 @@ class ToolRun:
     def output_guardrails(self) -> list[Any]:
         return []
 
+    def is_bare(self) -> bool:
+        """Whether the call has no timeout or guardrails of its own."""
+        return not (self.timeout_seconds or self.input_guardrails or self.output_guardrails)
+
     async def invoke(self, ctx: ToolContext[Any]) -> Any:
         """Run the call; the return value is the tool's output (its Python value)."""
         raise NotImplementedError
@@ -143,6 +147,12 @@ class FunctionToolRun(ToolRun):
     @property
     def output_guardrails(self) -> list[Any]:
         return self.tool.tool_output_guardrails or []
+
+    def is_bare(self) -> bool:
+        tool = self.tool  # read directly: the properties above make a list per call
+        return not (
+            tool.timeout_seconds or tool.tool_input_guardrails or tool.tool_output_guardrails
+        )
 
     async def invoke(self, ctx: ToolContext[Any]) -> Any:
         try:

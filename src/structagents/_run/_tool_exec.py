@@ -42,7 +42,7 @@ async def run_tools(
     errors: list[BaseException | None] = [None] * len(runs)
     limiter = env.limiter
     # Decided once per turn: with no tracing, hooks, run-wide timeout or limiter, a call whose
-    # tool has no timeout or guardrails of its own is only its invocation (`_bare`).
+    # tool has no timeout or guardrails of its own is only its invocation.
     bare = (
         limiter is None
         and env.tracing is None
@@ -75,7 +75,7 @@ async def run_tools(
                                 agent, await rejection_message(ctx, run, env.config)
                             )
                         return
-                if bare and _bare(run):
+                if bare and run.is_bare():
                     output = await run.invoke(_tool_context(env, state, agent, run))
                     outputs[index] = run.output_item(agent, output)
                 elif limiter is None:
@@ -153,12 +153,6 @@ async def _run_call(env: RunEnv, state: RunState, agent: Agent[Any], run: ToolRu
 
 
 _NO_SCOPE: contextlib.nullcontext[None] = contextlib.nullcontext()
-
-
-def _bare(run: ToolRun) -> bool:
-    """Whether the call has no timeout, guardrails or hooks of its own (in a turn without
-    tracing, run hooks or agent hooks, `run_tools`'s `bare`)."""
-    return not (run.timeout_seconds or run.input_guardrails or run.output_guardrails)
 
 
 def _tool_context(
