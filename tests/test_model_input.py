@@ -11,6 +11,7 @@ from structagents import (
     CallModelData,
     ModelInputData,
     RunConfig,
+    RunHooks,
     Runner,
     UserError,
     function_tool,
@@ -121,3 +122,58 @@ async def test_call_model_input_filter_must_return_model_input_data() -> None:
     config = RunConfig(call_model_input_filter=lambda data: data.model_data.input)  # type: ignore[arg-type,return-value]
     with pytest.raises(UserError, match="ModelInputData"):
         await Runner.run(Agent(name="a", model=ScriptedModel(["x"])), "x", run_config=config)
+
+
+class _Keeping(ScriptedModel):
+    """Keeps the list each call receives (as a model written for the reference SDK may)."""
+
+    def __init__(self, steps: Any) -> None:
+        super().__init__(steps)
+        self.received: list[Any] = []
+
+    async def get_response(
+        self, system_instructions: Any, input: Any, *args: Any, **kw: Any
+    ) -> Any:
+        self.received.append(input)
+        return await super().get_response(system_instructions, input, *args, **kw)
+
+
+class _Borrowing(_Keeping):
+    borrows_input = True
+
+
+class _HookCounting(RunHooks[Any]):
+    pass
+
+
+def _three_turns() -> list[Any]:
+    return [
+        [function_call("add", {"a": 1, "b": 2}, call_id="c1")],
+        [function_call("add", {"a": 3, "b": 4}, call_id="c2")],
+        [assistant_message("done")],
+    ]
+
+
+@pytest.mark.parametrize("lends", ["borrowing", "inherited", "hooks", "sensitive trace"])
+async def test_history_list_is_lent_only_to_a_model_that_declares_it(lends: str) -> None:
+    """A model class that declares `borrows_input` receives the run's own history list (no
+    per-turn copy); an inherited declaration, run hooks or a span recording the input get
+    a copy each turn, which later turns leave unchanged."""
+    model = _Borrowing(_three_turns()) if lends != "inherited" else _Keeping(_three_turns())
+    if lends == "inherited":
+        assert ScriptedModel.borrows_input
+        assert "borrows_input" not in type(model).__dict__
+    config = RunConfig(tracing_disabled=lends != "sensitive trace")
+    hooks = _HookCounting() if lends == "hooks" else None
+    result = await Runner.run(
+        Agent(name="a", model=model, tools=[add]), "go", run_config=config, hooks=hooks
+    )
+    assert result.final_output == "done"
+    first, second, third = model.received
+    if lends == "borrowing":
+        assert first is second is third  # the history list itself, grown by the run
+        assert len(first) == 6
+    else:
+        assert [len(first), len(second), len(third)] == [1, 3, 5]
+    assert model.calls[0].input == [{"role": "user", "content": "go"}]  # records are copies
+    assert third == result.to_input_list()[: len(third)]

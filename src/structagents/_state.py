@@ -295,8 +295,12 @@ class RunState:
             or self.conversation_id is not None
         )
 
-    def model_input(self) -> list[TResponseInputItem]:
-        """What the next model call sends: all of `history`, or only what the server lacks."""
+    def model_input(self, *, lend: bool = False) -> list[TResponseInputItem]:
+        """What the next model call sends: all of `history`, or only what the server lacks.
+        A copy, unless `lend` and it is all of `history`: then the list itself (no work in
+        proportion to the history, for a callee that only reads it during the call)."""
+        if lend and not self.server_known:
+            return self.history
         return self.history[self.server_known :]
 
     def record_response(self, response: ModelResponse) -> None:

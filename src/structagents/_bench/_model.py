@@ -48,6 +48,8 @@ def next_step(index: Mapping[str, int], input: str | Sequence[Any]) -> int:
 class LeanModel(Model):
     """Replays a `tool_script`: pre-built `ModelResponse`s, no copying, no network."""
 
+    borrows_input = True  # reads the last item only
+
     def __init__(self, script: Script) -> None:
         self._responses = [ModelResponse(output=step) for step in script]
         self._index = step_index(script)

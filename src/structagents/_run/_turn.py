@@ -30,7 +30,7 @@ from .._tool_search import FunctionToolLookup, call_key, qualified
 from .._tools import Tool
 from .._typed import plain
 from ..exceptions import ModelBehaviorError, UserError
-from ..models.interface import ModelResponse, keep_raw_usage
+from ..models.interface import Model, ModelResponse, keep_raw_usage
 from ..tracing.span_data import ResponseSpanData
 from ..tracing.spans import Span
 from ..tracing.util import time_iso
@@ -97,8 +97,8 @@ async def call_model(
         settings = dataclasses.replace(settings, tool_choice=None)
     system_prompt = await agent.get_system_prompt(ctx)
     prompt = await agent.get_prompt(ctx)
-    model_input = state.model_input()
     input_filter = env.config.call_model_input_filter
+    model_input = state.model_input(lend=_may_lend_input(env, agent, model))
     if input_filter is not None:
         model_input, system_prompt = await _filtered_input(
             input_filter, ModelInputData(model_input, system_prompt), agent, ctx.context
@@ -143,6 +143,18 @@ async def call_model(
         ctx.usage.add(response.usage)
         await lifecycle.llm_end(env, ctx, agent, response, span)
     return response
+
+
+def _may_lend_input(env: RunEnv, agent: Agent[Any], model: Model) -> bool:
+    """Whether the model call may receive the run's own history list: nothing but a model
+    that declares `borrows_input` sees it (no input filter, no hooks, no span recording it)."""
+    return (
+        type(model).__dict__.get("borrows_input") is True
+        and env.config.call_model_input_filter is None
+        and env.hooks is None
+        and agent.hooks is None
+        and (env.tracing is None or not env.tracing.include_data)
+    )
 
 
 async def _filtered_input(

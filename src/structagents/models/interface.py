@@ -6,7 +6,7 @@ import abc
 import enum
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._typed import TypedView, typed_output_items
 from .._usage import Usage, usage_from_json, usage_to_json
@@ -92,6 +92,12 @@ class Model(abc.ABC):
     keeps_server_state: bool = True
     """Whether the model can continue from `previous_response_id` / `conversation_id` (and so
     be sent only new items). Set False for APIs without server-side conversations."""
+
+    borrows_input: ClassVar[bool] = False
+    """Set True in a class whose calls read `input` only while they run and keep no reference
+    to the list: the run then passes its own history list instead of a copy (a copy costs
+    time in proportion to the history on every turn). Only the class's own setting counts,
+    not an inherited one, since a subclass may keep what it receives."""
 
     def get_retry_advice(self, request: ModelRetryAdviceRequest) -> ModelRetryAdvice | None:
         """What this backend knows about retrying a failed request (retry-after, replay

@@ -40,6 +40,7 @@ class OpenAIChatCompletionsModel(OpenAIModelBase):
     path = "/chat/completions"
     api_name = "The Chat Completions API"
     keeps_server_state = False
+    borrows_input = True  # converted into messages during the call
 
     def parse_response(self, data: object) -> ModelResponse:
         if not isinstance(data, dict):

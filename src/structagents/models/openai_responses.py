@@ -42,6 +42,7 @@ class OpenAIResponsesModel(OpenAIModelBase):
 
     path = "/responses"
     api_name = "The Responses API"
+    borrows_input = True  # the body is serialised during the call
 
     def parse_response(self, data: object) -> ModelResponse:
         return ModelResponse.from_response_json(_checked(data))

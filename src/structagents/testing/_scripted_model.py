@@ -102,6 +102,8 @@ class ScriptedModel(Model):
         ])
     """
 
+    borrows_input = True  # every call records (and hands its step) a deep copy
+
     def __init__(
         self,
         steps: Iterable[ModelStepResult] = (),
