@@ -256,12 +256,12 @@ def _build_request(client: Any, sdk: Any, options: Any, retries_taken: int) -> A
     timeout = client.timeout if isinstance(options.timeout, sdk.not_given) else options.timeout
     http = client._client
     url = _url(client, options.url)
-    if sdk.is_httpx2(http):
+    if sdk.is_httpx2(http):  # its own Headers are copied as they are, not parsed again
         timeout = sdk.httpx2_timeout(timeout)
-    else:  # a legacy `httpx` client takes neither httpx2's timeout nor its URL
-        timeout, url = sdk.legacy_timeout(timeout), str(url)
+    else:  # a legacy `httpx` client takes neither httpx2's timeout, URL nor Headers
+        timeout, url, headers = sdk.legacy_timeout(timeout), str(url), list(headers.multi_items())
     return http.build_request(
-        headers=list(headers.multi_items()),
+        headers=headers,
         timeout=timeout,
         method=options.method,
         url=url,
