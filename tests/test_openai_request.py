@@ -270,3 +270,29 @@ async def test_an_azure_client_routes_chat_completions_by_deployment() -> None:
     assert request.path == "/openai/deployments/gpt-test/chat/completions?api-version=2024-10-21"
     assert request.headers["api-key"] == "k"
     assert request.body["model"] == "gpt-test"
+
+
+async def test_a_streamed_request_takes_the_loop_with_its_retries_and_errors() -> None:
+    steps: list[Any] = ["warm", Fault.http_error(429, "slow", headers={"retry-after-ms": "1"})]
+    steps += ["streamed hello", Fault.http_error(401, "who?")]
+    async with FakeOpenAIServer(steps=steps) as server:
+        async with AsyncOpenAI(base_url=server.base_url, api_key="k", max_retries=1) as client:
+            await warm(client)
+            agent = Agent(name="a", model=OpenAIResponsesModel("gpt-test", openai_client=client))
+            async with Runner.run_streamed(agent, "hi") as result:
+                deltas = [
+                    event.data.delta
+                    async for event in result.stream_events()
+                    if event.type == "raw_response_event"
+                    and event.data.type == "response.output_text.delta"
+                ]
+            assert "".join(deltas) == "streamed hello"
+            with pytest.raises(ModelProviderError) as info:
+                async with Runner.run_streamed(agent, "hi") as result:
+                    async for _ in result.stream_events():
+                        pass
+    assert type(info.value.__cause__).__name__ == "AuthenticationError"
+    assert info.value.status_code == 401
+    streamed = server.requests[1:]
+    assert [r.headers["x-stainless-retry-count"] for r in streamed] == ["0", "1", "0"]
+    assert all(r.body["stream"] is True for r in streamed)

@@ -57,7 +57,7 @@ async def test_a_history_item_edited_in_place_is_sent_as_edited() -> None:
 def test_an_sdk_without_a_content_parameter_gets_the_body_to_serialise() -> None:
     from openai import AsyncOpenAI
 
-    from structagents.models._openai_shared import payload
+    from structagents.models._openai_request import payload
 
     class OldSDKClient(AsyncOpenAI):
         async def post(self, path: str, *, cast_to: Any, body: Any = None) -> Any:  # type: ignore[override]

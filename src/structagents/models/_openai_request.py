@@ -31,16 +31,17 @@ tests/test_openai_request.py fails when the SDK changes what this relies on.
 from __future__ import annotations
 
 import functools
+import inspect
 import weakref
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-from ._openai_shared import payload
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
 
-__all__ = ["CALLED", "REPLACED", "lean_client", "post_json"]
+__all__ = ["CALLED", "REPLACED", "lean_client", "open_stream", "payload", "post_json"]
+
+T = TypeVar("T")
 
 REPLACED = ("request", "post", "_build_request", "_prepare_url", "_process_response")
 """The `AsyncAPIClient` methods `post_json` does the work of: a client overriding one is
@@ -162,9 +163,56 @@ async def post_json(
     `client.post(path, content=content, cast_to=bytes, options=options)` does (`options`:
     `headers`, `params`). Through `client.post` an SDK too old for `content=` gets `body`."""
     if not lean_client(client):
-        sent = {"body": body} if _reads_the_body(client) else payload(client, body, content)
+        sent = _sent(client, body, content)
         raw: bytes = await client.post(path, cast_to=bytes, options=options, **sent)  # type: ignore[call-overload]
         return raw
+    response = await _send(client, path, content, options, stream=False)
+    reply: bytes = await response.aread()
+    return reply
+
+
+async def open_stream(
+    client: AsyncOpenAI,
+    path: str,
+    body: dict[str, Any],
+    content: bytes,
+    options: dict[str, Any],
+    stream_cls: type[T],
+) -> T:
+    """POST as `post_json` does and return `stream_cls` (an `AsyncStream`) reading the reply's
+    events, as `client.post(..., stream=True, stream_cls=stream_cls)` does."""
+    if not lean_client(client):
+        sent = _sent(client, body, content)
+        stream: T = await client.post(  # type: ignore[call-overload]
+            path, cast_to=object, options=options, stream=True, stream_cls=stream_cls, **sent
+        )
+        return stream
+    response = await _send(client, path, content, options, stream=True)
+    return stream_cls(cast_to=object, response=response, client=client)  # type: ignore[call-arg]
+
+
+def payload(client: AsyncOpenAI, body: dict[str, Any], content: bytes) -> dict[str, Any]:
+    """How `client.post` takes the request: the prebuilt JSON `content` (sent as it is),
+    or `body` for an SDK too old to take bytes (which serialises it itself)."""
+    post = type(client).post
+    takes = _takes_content.get(post)
+    if takes is None:
+        takes = _takes_content[post] = "content" in inspect.signature(post).parameters
+    return {"content": content} if takes else {"body": body}
+
+
+_takes_content: dict[Any, bool] = {}
+
+
+def _sent(client: AsyncOpenAI, body: dict[str, Any], content: bytes) -> dict[str, Any]:
+    """How `client.post` takes the body: as a dict for a client that reads it, else bytes."""
+    return {"body": body} if _reads_the_body(client) else payload(client, body, content)
+
+
+async def _send(
+    client: AsyncOpenAI, path: str, content: bytes, options: dict[str, Any], *, stream: bool
+) -> Any:
+    """The loop of `AsyncAPIClient.request`: the successful response (unread when `stream`)."""
     sdk: Any = _sdk()
     c: Any = client
     input_options = sdk.model_copy(sdk.prototype)
@@ -194,7 +242,7 @@ async def post_json(
             kwargs["follow_redirects"] = request_options.follow_redirects
         try:
             response = await c._send_request(
-                request, stream=c._should_stream_response_body(request=request), **kwargs
+                request, stream=stream or c._should_stream_response_body(request=request), **kwargs
             )
         except sdk.timeout_errors as exc:
             if remaining > 0 and replayable:
@@ -219,8 +267,7 @@ async def post_json(
                 await exc.response.aread()
             raise c._make_status_error_from_response(exc.response) from None
         break
-    reply: bytes = await response.aread()
-    return reply
+    return response
 
 
 def _replayable(options: Any) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import inspect
 import os
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -40,7 +39,6 @@ __all__ = [
     "mapped_errors",
     "merge_extras",
     "output_format",
-    "payload",
     "set_default_openai_api",
     "set_default_openai_client",
     "set_default_openai_key",
@@ -169,19 +167,6 @@ def _origin_of(api_key: str | None, base_url: str | None) -> ClientOrigin:
     return ClientOrigin(key_source, url_source)
 
 
-def payload(client: AsyncOpenAI, body: dict[str, Any], content: bytes) -> dict[str, Any]:
-    """How `client.post` takes the request: the prebuilt JSON `content` (sent as it is),
-    or `body` for an SDK too old to take bytes (which serialises it itself)."""
-    post = type(client).post
-    takes = _takes_content.get(post)
-    if takes is None:
-        takes = _takes_content[post] = "content" in inspect.signature(post).parameters
-    return {"content": content} if takes else {"body": body}
-
-
-_takes_content: dict[Any, bool] = {}
-
-
 async def stream_events(
     client: AsyncOpenAI, path: str, body: dict[str, Any], content: bytes, options: Any
 ) -> AsyncGenerator[dict[str, Any], None]:
@@ -191,15 +176,10 @@ async def stream_events(
     The HTTP response and the SDK's event readers are closed however the iteration ends,
     even when it is cancelled (bounded, so closing cannot hang).
     """
+    from ._openai_request import open_stream
+
     with mapped_errors(client):
-        stream = await client.post(
-            path,
-            **payload(client, body, content),
-            cast_to=object,
-            options=options,
-            stream=True,
-            stream_cls=_json_event_stream(),
-        )
+        stream = await open_stream(client, path, body, content, options, _json_event_stream())
     try:
         with mapped_errors(client):
             while True:
