@@ -2,8 +2,8 @@
 builds the requests the SDK builds, and the SDK's behaviour (auth, retries, errors, custom
 clients) over real HTTP to FakeOpenAIServer on both backends.
 
-The loop runs on a client after its first request (before it, `client.post` does, and reads
-the platform headers): the tests below make that first request, then check `lean_client`.
+The loop runs once the SDK has read the platform on a first request of the process (through
+`client.post`): the tests below make a first request, then check `lean_client`.
 These tests use real sockets, so trio runs with its real clock.
 """
 
@@ -55,7 +55,8 @@ CONTENT = json.dumps(BODY).encode()
 
 
 async def warm(client: AsyncOpenAI) -> None:
-    """The client's first request (through `client.post`); afterwards the lean loop runs."""
+    """A first request (through `client.post` if it is the process's first); then the loop
+    serves `client`."""
     await post_json(client, "/responses", BODY, CONTENT, {})
     assert lean_client(client)
 
@@ -296,3 +297,45 @@ async def test_a_streamed_request_takes_the_loop_with_its_retries_and_errors() -
     streamed = server.requests[1:]
     assert [r.headers["x-stainless-retry-count"] for r in streamed] == ["0", "1", "0"]
     assert all(r.body["stream"] is True for r in streamed)
+
+
+class SdkPathClient(AsyncOpenAI):
+    """An `AsyncOpenAI` that overrides a replaced method, so it is sent through `client.post`."""
+
+    def _prepare_url(self, url: str) -> Any:
+        return super()._prepare_url(url)
+
+
+_NAMED = ("host", "user-agent")  # the server's port; the client class's name
+
+
+async def test_the_loop_sends_what_client_post_sends() -> None:
+    """The same scenario (a rate limit retried, then an answer) on a client the loop serves and
+    on one `client.post` serves: the same requests, header for header."""
+    seen: dict[type[Any], list[Any]] = {}
+    for cls in (AsyncOpenAI, SdkPathClient):
+        steps: list[Any] = ["warm", Fault.http_error(429, "slow", headers={"retry-after-ms": "1"})]
+        async with FakeOpenAIServer(steps=[*steps, "hello"]) as server:
+            async with cls(base_url=server.base_url, api_key="k", max_retries=1) as client:
+                await post_json(client, "/responses", BODY, CONTENT, {})
+                assert lean_client(client) is (cls is AsyncOpenAI)
+                options = {"headers": {"x-extra": "e"}}
+                reply = await post_json(client, "/responses", BODY, CONTENT, options)
+        assert json.loads(reply)["output"][0]["content"][0]["text"] == "hello"
+        seen[cls] = [
+            (r.method, r.path, r.body, {k: v for k, v in r.headers.items() if k not in _NAMED})
+            for r in server.requests[1:]
+        ]
+    assert seen[AsyncOpenAI] == seen[SdkPathClient]
+
+
+async def test_with_options_copies_take_the_loop_from_their_first_request() -> None:
+    async with FakeOpenAIServer(steps=["a", "b"]) as server:
+        async with AsyncOpenAI(base_url=server.base_url, api_key="k") as client:
+            await warm(client)
+            copy = client.with_options(default_headers={"x-copy": "1"})
+            assert lean_client(copy)
+            await post_json(copy, "/responses", BODY, CONTENT, {})
+    first, second = server.requests
+    assert second.headers["x-copy"] == "1"
+    assert second.headers["x-stainless-os"] == first.headers["x-stainless-os"]

@@ -22,8 +22,9 @@ parameters, or not JSON, is built by the client's own `_build_request`.
 
 This uses private SDK methods. A client whose class overrides a method this module replaces
 (`request`, `post`, `_build_request`, `_prepare_url`, `_process_response`: Azure clients, for
-instance), an SDK without one of the methods it calls, or a client before its first request
-(the SDK reads the platform headers then) goes through `client.post`; a client that builds its
+instance), an SDK without one of the methods it calls, or the first request of the process
+(the SDK reads the platform for its headers then, in a thread; other clients, `with_options`
+copies among them, are given the same value) goes through `client.post`; a client that builds its
 requests itself gets the body as a dict there (Azure routes Chat Completions by its `model`).
 tests/test_openai_request.py fails when the SDK changes what this relies on.
 """
@@ -153,7 +154,24 @@ def lean_client(client: AsyncOpenAI) -> bool:
             and issubclass(cls, sdk.base)
             and all(getattr(cls, name) is getattr(sdk.base, name) for name in REPLACED)
         )
-    return lean and getattr(client, "_platform", None) is not None
+    if not lean:
+        return False
+    c: Any = client
+    if c._platform is None:  # the SDK reads it (blocking calls, in a thread) on a first request
+        if _process["platform"] is None:
+            return False
+        c._platform = _process["platform"]  # what it reads is the same for every client
+    return True
+
+
+_process: dict[str, Any] = {"platform": None}
+
+
+def _remember_platform(client: AsyncOpenAI) -> None:
+    """Keep the platform the SDK read on `client`'s first request, for the other clients
+    (`with_options` copies start without one)."""
+    if _process["platform"] is None:
+        _process["platform"] = getattr(client, "_platform", None)
 
 
 async def post_json(
@@ -165,6 +183,7 @@ async def post_json(
     if not lean_client(client):
         sent = _sent(client, body, content)
         raw: bytes = await client.post(path, cast_to=bytes, options=options, **sent)  # type: ignore[call-overload]
+        _remember_platform(client)
         return raw
     response = await _send(client, path, content, options, stream=False)
     reply: bytes = await response.aread()
@@ -186,6 +205,7 @@ async def open_stream(
         stream: T = await client.post(  # type: ignore[call-overload]
             path, cast_to=object, options=options, stream=True, stream_cls=stream_cls, **sent
         )
+        _remember_platform(client)
         return stream
     response = await _send(client, path, content, options, stream=True)
     return stream_cls(cast_to=object, response=response, client=client)  # type: ignore[call-arg]
