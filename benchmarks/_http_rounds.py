@@ -1,16 +1,27 @@
-"""How benchmarks/over_http.py measures and reports: every side's event loop runs in its own
-thread (an anyio blocking portal) with its client open and warm, and the main thread drives
-them in interleaved rounds, so a slow patch of the machine hits every side alike.
+"""How benchmarks/over_http.py measures and reports: every side runs in its own worker
+process (its event loop in a thread of that process, an anyio blocking portal) with its
+client open and warm, and the main process drives them in interleaved rounds, so a slow patch
+of the machine hits every side alike.
+
+A process of its own per side keeps each side's heap its own: in one shared process the
+cyclic GC of a 1000-tool turn walked every side's objects (the reference SDK's included), and
+measured the plain server-only client at 24 ms for a turn it does in 4-6 ms alone. Each
+workload gets fresh workers: a client's pool keeps the 200 connections of the concurrent runs,
+and the transport scans every pooled connection on each request, which slowed every later
+request of every side.
 
 Round r runs each workload on every side one after another (server only, ours/asyncio,
 ours/trio, the reference); round 0 is a warm-up. A figure is the median of the rounds. Each
-job is timed in its side's thread (wall clock, and the client process's CPU time, which load
+job is timed in its side's process (wall clock, and that process's CPU time, which load
 disturbs far less), and the server's own CPU time is read from it around the job.
 """
 
 from __future__ import annotations
 
+import json
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import AbstractAsyncContextManager, ExitStack, closing, contextmanager
@@ -18,7 +29,7 @@ from functools import partial
 from typing import Any, NamedTuple
 
 import anyio
-from anyio.from_thread import BlockingPortal, start_blocking_portal
+from anyio.from_thread import start_blocking_portal
 
 from structagents._bench_http import ServerCPU, headers
 
@@ -41,9 +52,6 @@ CPU_LABELS = {  # CPU time per unit: (label, scale, the size that counts the uni
 }
 SERVER, REFERENCE, SERVER_PROCESS = "server only", "openai-agents/asyncio", "the server itself"
 OURS = ("structagents/asyncio", "structagents/trio")
-
-
-Running = tuple[BlockingPortal, tuple[Conversation, Stream]]
 
 
 class Sample(NamedTuple):
@@ -94,45 +102,101 @@ async def _timed(job: Job) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
-def _sample(portal: BlockingPortal, job: Job, server_cpu: ServerCPU) -> Sample:
+FLOOR = "scoped_tasks"
+"""The job name of the scoped-task floor (see `scoped_tasks`)."""
+_REPLY = "@@ "  # marks a worker's answer among anything else a side prints
+
+
+class Worker:
+    """One side in a process of its own: `call(job)` runs one of its jobs there and returns
+    (wall seconds, that process's CPU seconds)."""
+
+    def __init__(self, script: str, name: str, base: str, sizes: dict[str, int]) -> None:
+        command = [sys.executable, script, "--worker", name, base, json.dumps(sizes)]
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+        )
+        self.call("ready")
+
+    def call(self, job: str) -> tuple[float, float]:
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.write(job + "\n")
+        self.process.stdin.flush()
+        for line in self.process.stdout:
+            if line.startswith(_REPLY):
+                wall, cpu = json.loads(line[len(_REPLY) :])
+                return float(wall), float(cpu)
+            print(line, end="")
+        raise RuntimeError(f"the benchmark worker stopped (exit code {self.process.wait()})")
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+def serve_worker(backend: str, side: Side, base: str, sizes: dict[str, int]) -> None:
+    """A worker process's main: open `side` on `backend`, then run the job named on each line
+    of stdin, answering each on stdout."""
+    with (
+        start_blocking_portal(backend) as portal,
+        portal.wrap_async_context_manager(side(base)) as pair,
+    ):
+        work = jobs(*pair, sizes=sizes)
+        work[FLOOR] = partial(scoped_tasks, sizes["parallel"])
+        work["ready"] = _nothing
+        for line in sys.stdin:
+            wall, cpu = portal.call(_timed, work[line.strip()])
+            print(_REPLY + json.dumps([wall, cpu]), flush=True)
+
+
+def _sample(worker: Worker, job: str, server_cpu: ServerCPU) -> Sample:
     before = server_cpu()
-    wall, cpu = portal.call(_timed, job)
+    wall, cpu = worker.call(job)
     return Sample(wall, cpu, server_cpu() - before)
 
 
 @contextmanager
-def opened(sides: dict[str, tuple[str, Side]], base: str) -> Iterator[dict[str, Running]]:
-    """Each side's portal (its event loop in a thread) with the side open in it."""
+def opened(
+    script: str, names: list[str], base: str, sizes: dict[str, int]
+) -> Iterator[dict[str, Worker]]:
+    """Each side's worker process (`script --worker NAME ...`), its side open and ready."""
     with ExitStack() as stack:
-        opened: dict[str, Running] = {}
-        for name, (backend, side) in sides.items():
-            portal = stack.enter_context(start_blocking_portal(backend))
-            pair = stack.enter_context(portal.wrap_async_context_manager(side(base)))
-            opened[name] = (portal, pair)
-        yield opened
+        workers: dict[str, Worker] = {}
+        for name in names:
+            workers[name] = stack.enter_context(closing(Worker(script, name, base, sizes)))
+        yield workers
 
 
 def measure(
-    sides: dict[str, tuple[str, Side]], base: str, sizes: dict[str, int], rounds: int
+    script: str, names: list[str], base: str, sizes: dict[str, int], rounds: int
 ) -> tuple[dict[str, dict[str, list[Sample]]], dict[str, list[float]]]:
     """Every side's samples of every workload (one per round), and on each of our backends
     the scoped-task floor's wall time per round."""
-    samples: dict[str, dict[str, list[Sample]]] = {n: {k: [] for k in LABELS} for n in sides}
-    floors: dict[str, list[float]] = {n: [] for n in OURS if n in sides}
+    samples: dict[str, dict[str, list[Sample]]] = {n: {k: [] for k in LABELS} for n in names}
+    floors: dict[str, list[float]] = {n: [] for n in OURS if n in names}
     server_cpu = ServerCPU(base)
-    with opened(sides, base) as running, closing(server_cpu):
-        work = {name: jobs(*pair, sizes=sizes) for name, (_, pair) in running.items()}
-        for round_ in range(rounds + 1):  # round 0 warms every side up
-            for key in LABELS:
-                for name, (portal, _) in running.items():
-                    sample = _sample(portal, work[name][key], server_cpu)
-                    if round_:
-                        samples[name][key].append(sample)
-                for name in floors if key == "parallel_s" else ():
-                    job = partial(scoped_tasks, sizes["parallel"])
-                    sample = _sample(running[name][0], job, server_cpu)
-                    if round_:
-                        floors[name].append(sample.wall)
+    with closing(server_cpu):
+        # Fresh workers per workload: a client's pool keeps the connections of the concurrent
+        # runs, and the transport scans every pooled connection on each request.
+        for key in LABELS:
+            with opened(script, names, base, sizes) as workers:
+                for round_ in range(rounds + 1):  # round 0 warms every side up
+                    for name, worker in workers.items():
+                        sample = _sample(worker, key, server_cpu)
+                        if round_:
+                            samples[name][key].append(sample)
+                    for name in floors if key == "parallel_s" else ():
+                        sample = _sample(workers[name], FLOOR, server_cpu)
+                        if round_:
+                            floors[name].append(sample.wall)
     return samples, floors
 
 

@@ -47,6 +47,7 @@ from benchmarks._http_rounds import (
     render_floors,
     render_goals,
     render_table,
+    serve_worker,
 )
 from structagents._bench import machine
 from structagents._bench_http import start_server
@@ -199,7 +200,7 @@ async def reference(base: str) -> AsyncIterator[tuple[Conversation, Stream]]:
         yield conversation, stream
 
 
-def sides() -> dict[str, tuple[str, Side]]:
+def sides(quiet: bool = False) -> dict[str, tuple[str, Side]]:
     """The sides this machine can run: name -> (backend, side)."""
     found: dict[str, tuple[str, Side]] = {
         SERVER: ("asyncio", server_only),
@@ -209,12 +210,18 @@ def sides() -> dict[str, tuple[str, Side]]:
         found[OURS[1]] = ("trio", ours)
     if importlib.util.find_spec("agents"):
         found[REFERENCE] = ("asyncio", reference)
-    else:
+    elif not quiet:
         print("openai-agents is not installed (pip install 'structagents[bench]'): no reference\n")
     return found
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--worker"]:  # one side in its own process (see benchmarks/_http_rounds.py)
+        name, base, sizes = argv[1], argv[2], json.loads(argv[3])
+        backend, side = sides(quiet=True)[name]
+        serve_worker(backend, side, base, sizes)
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller workloads, one round")
     parser.add_argument("--rounds", type=int, help="measured rounds (default 5, --quick 1)")
@@ -227,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     rounds = args.rounds or rounds
     server, base = start_server()
     try:
-        samples, scoped = measure(sides(), base, sizes, rounds)
+        samples, scoped = measure(__file__, list(sides()), base, sizes, rounds)
     finally:
         server.terminate()
         server.wait(timeout=10)
